@@ -1,0 +1,96 @@
+import { type DescMessage, type MessageShape, type Registry, createRegistry } from '@bufbuild/protobuf';
+import { file_palisade_v1_advisory_events, AdvisoryImportedSchema } from './gen/palisade/v1/advisory_events_pb';
+import { file_palisade_v1_alert_events, type Alert, AlertSchema } from './gen/palisade/v1/alert_events_pb';
+import { file_palisade_v1_common } from './gen/palisade/v1/common_pb';
+import { file_palisade_v1_download_events, DownloadRecordedSchema } from './gen/palisade/v1/download_events_pb';
+import {
+  file_palisade_v1_ingest_commands,
+  FetchReplySchema,
+  FetchRequestSchema,
+  PublishReplySchema,
+  PublishRequestSchema,
+} from './gen/palisade/v1/ingest_commands_pb';
+import { file_palisade_v1_promotion_commands, PromoteReplySchema, PromoteRequestSchema } from './gen/palisade/v1/promotion_commands_pb';
+import { file_palisade_v1_recall_commands, OpenRecallReplySchema, OpenRecallRequestSchema } from './gen/palisade/v1/recall_commands_pb';
+import { file_palisade_v1_recall_events, RecallClosedSchema, RecallOpenedSchema } from './gen/palisade/v1/recall_events_pb';
+import {
+  file_palisade_v1_version_events,
+  VersionIngestedSchema,
+  VersionPromotedSchema,
+  VersionQuarantinedSchema,
+  VersionReleasedSchema,
+  VersionScannedSchema,
+  VersionSignedSchema,
+} from './gen/palisade/v1/version_events_pb';
+import { alertSubjectOf } from './alerts';
+import { ALL_ALERTS, CommandSubjects, EventSubjects, type StreamName } from './subjects';
+
+/** A domain event: published on `subject`, stored on `stream`, payload `schema` (schema name = `schema.typeName`). */
+export interface EventDefinition<S extends DescMessage = DescMessage> {
+  readonly subject: string;
+  readonly stream: StreamName;
+  readonly schema: S;
+}
+
+/** A request/reply command on `subject`. */
+export interface CommandDefinition<Req extends DescMessage = DescMessage, Rep extends DescMessage = DescMessage> {
+  readonly subject: string;
+  readonly request: Req;
+  readonly reply: Rep;
+}
+
+export const Events = {
+  versionIngested: { subject: EventSubjects.versionIngested, stream: 'REGISTRY', schema: VersionIngestedSchema },
+  versionScanned: { subject: EventSubjects.versionScanned, stream: 'REGISTRY', schema: VersionScannedSchema },
+  versionSigned: { subject: EventSubjects.versionSigned, stream: 'REGISTRY', schema: VersionSignedSchema },
+  versionPromoted: { subject: EventSubjects.versionPromoted, stream: 'REGISTRY', schema: VersionPromotedSchema },
+  versionQuarantined: { subject: EventSubjects.versionQuarantined, stream: 'REGISTRY', schema: VersionQuarantinedSchema },
+  versionReleased: { subject: EventSubjects.versionReleased, stream: 'REGISTRY', schema: VersionReleasedSchema },
+  advisoryImported: { subject: EventSubjects.advisoryImported, stream: 'REGISTRY', schema: AdvisoryImportedSchema },
+  recallOpened: { subject: EventSubjects.recallOpened, stream: 'REGISTRY', schema: RecallOpenedSchema },
+  recallClosed: { subject: EventSubjects.recallClosed, stream: 'REGISTRY', schema: RecallClosedSchema },
+  downloadRecorded: { subject: EventSubjects.downloadRecorded, stream: 'DOWNLOADS', schema: DownloadRecordedSchema },
+} as const satisfies Record<string, EventDefinition>;
+
+export type EventName = keyof typeof Events;
+
+/**
+ * Alerts have no fixed subject: each one goes to `alerts.<area>.<severity>.<kind>` built from its
+ * own fields by `subjectOf`; `subjectFilter` subscribes to all of them.
+ */
+export const AlertEvent = {
+  subjectFilter: ALL_ALERTS,
+  stream: 'ALERTS',
+  schema: AlertSchema,
+  subjectOf: (alert: Pick<Alert, 'area' | 'severity' | 'kind'>): string => alertSubjectOf(alert),
+} as const;
+
+export const Commands = {
+  ingestPublish: { subject: CommandSubjects.ingestPublish, request: PublishRequestSchema, reply: PublishReplySchema },
+  ingestFetch: { subject: CommandSubjects.ingestFetch, request: FetchRequestSchema, reply: FetchReplySchema },
+  promotionPromote: { subject: CommandSubjects.promotionPromote, request: PromoteRequestSchema, reply: PromoteReplySchema },
+  recallOpen: { subject: CommandSubjects.recallOpen, request: OpenRecallRequestSchema, reply: OpenRecallReplySchema },
+} as const satisfies Record<string, CommandDefinition>;
+
+export type CommandName = keyof typeof Commands;
+
+/** Payload type of an event definition, e.g. `EventPayload<typeof Events.versionIngested>`. */
+export type EventPayload<D extends { readonly schema: DescMessage }> = MessageShape<D['schema']>;
+export type CommandRequest<D extends CommandDefinition> = MessageShape<D['request']>;
+export type CommandReply<D extends CommandDefinition> = MessageShape<D['reply']>;
+
+/**
+ * Every Palisade message type by schema name (`registry.getMessage('palisade.v1.VersionIngested')`),
+ * for code that only has the schema-name header, e.g. dead-letter inspection or `toJson`.
+ */
+export const contractRegistry: Registry = createRegistry(
+  file_palisade_v1_common,
+  file_palisade_v1_version_events,
+  file_palisade_v1_advisory_events,
+  file_palisade_v1_recall_events,
+  file_palisade_v1_download_events,
+  file_palisade_v1_alert_events,
+  file_palisade_v1_ingest_commands,
+  file_palisade_v1_promotion_commands,
+  file_palisade_v1_recall_commands,
+);

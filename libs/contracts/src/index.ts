@@ -1,0 +1,33 @@
+export * from './gen/palisade/v1/common_pb';
+export * from './gen/palisade/v1/version_events_pb';
+export * from './gen/palisade/v1/advisory_events_pb';
+export * from './gen/palisade/v1/recall_events_pb';
+export * from './gen/palisade/v1/download_events_pb';
+export * from './gen/palisade/v1/alert_events_pb';
+export * from './gen/palisade/v1/ingest_commands_pb';
+export * from './gen/palisade/v1/promotion_commands_pb';
+export * from './gen/palisade/v1/recall_commands_pb';
+// Timestamps are google.protobuf.Timestamp; re-exported so callers need no deep import.
+export { type Timestamp, timestampDate, timestampFromDate, timestampFromMs, timestampMs, timestampNow } from '@bufbuild/protobuf/wkt';
+
+export { ContractErrorCode } from './errors';
+export {
+  ALERT_SEVERITIES,
+  ALL_ALERTS,
+  CommandSubjects,
+  EventSubjects,
+  STREAMS,
+  alertFilter,
+  alertSubject,
+  commandSubject,
+  eventSubject,
+  isSubjectToken,
+  parseAlertSubject,
+  streamOf,
+  subjectMatches,
+} from './subjects';
+export type { AlertSeverity, AlertSubjectParts, StreamName } from './subjects';
+export { alertSeverityToken, alertSubjectOf, severityFromToken } from './alerts';
+export { encodeMessage, decodeMessage } from './codec';
+export { AlertEvent, Commands, Events, contractRegistry } from './definitions';
+export type { CommandDefinition, CommandName, CommandReply, CommandRequest, EventDefinition, EventName, EventPayload } from './definitions';

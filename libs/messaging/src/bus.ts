@@ -1,0 +1,73 @@
+import type { DeliveredMessage, OutgoingMessage, PublishResult, Reply } from './message';
+
+/** A stream groups subjects; every event lives in exactly one. */
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  /** Oldest message age kept, in ms (0 = forever). */
+  maxAgeMs?: number;
+  /** Largest total size kept, in bytes (0 = no limit). */
+  maxBytes?: number;
+}
+
+export interface ConsumerSpec {
+  /** Durable name: the consumer's position survives restarts of the process and the broker. */
+  durable: string;
+  stream: string;
+  /** NATS subject filter (`*` one token, `>` the rest). */
+  filterSubject: string;
+  /** Deliveries before a failing message is dead-lettered. */
+  maxDeliver: number;
+  /** Delay before redelivery after the n-th failure; the last value repeats. */
+  backoffMs: readonly number[];
+  /** How long a delivery may stay unacknowledged before the broker redelivers it. */
+  ackWaitMs: number;
+}
+
+export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
+export type CommandHandler = (request: Reply) => Promise<Uint8Array>;
+
+export interface Subscription {
+  readonly name: string;
+  isRunning(): boolean;
+  stop(): Promise<void>;
+}
+
+export interface RequestOptions {
+  timeoutMs: number;
+  headers?: Readonly<Record<string, string>>;
+}
+
+export interface BusHealth {
+  connected: boolean;
+  subscriptions: Record<string, boolean>;
+}
+
+/**
+ * The messaging port. Two adapters implement it with the same semantics: JetStream (distributed
+ * mode) and a PostgreSQL-backed in-process bus (embedded mode). Delivery is at-least-once with
+ * explicit ack, bounded redelivery with backoff and a dead-letter subject; commands are
+ * request/reply with timeouts and typed errors.
+ */
+export interface MessageBus {
+  provision(streams: readonly StreamSpec[]): Promise<void>;
+  publish(message: OutgoingMessage): Promise<PublishResult>;
+  consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Subscription>;
+  request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Reply>;
+  serve(subject: string, handler: CommandHandler, options?: { queue?: string }): Promise<Subscription>;
+  health(): BusHealth;
+  close(): Promise<void>;
+}
+
+/** Subject a consumer's dead letters go to; the DEADLETTER stream keeps them. */
+export function deadLetterSubject(stream: string, durable: string): string {
+  return `deadletter.${stream.toLowerCase()}.${durable}`;
+}
+
+export const DEAD_LETTER_STREAM: StreamSpec = { name: 'DEADLETTER', subjects: ['deadletter.>'] };
+
+export const defaultConsumerTuning = {
+  maxDeliver: 5,
+  backoffMs: [200, 1_000, 5_000, 15_000],
+  ackWaitMs: 30_000,
+} as const satisfies Pick<ConsumerSpec, 'maxDeliver' | 'backoffMs' | 'ackWaitMs'>;

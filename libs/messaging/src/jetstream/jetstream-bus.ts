@@ -1,0 +1,244 @@
+import { connect } from '@nats-io/transport-node';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription as NatsSubscription } from '@nats-io/nats-core';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { PalisadeError } from '@palisade/errors';
+import { DEAD_LETTER_STREAM, deadLetterSubject, type BusHealth, type CommandHandler, type ConsumerSpec, type MessageBus, type MessageHandler, type RequestOptions, type StreamSpec, type Subscription } from '../bus';
+import { CommandError, CommandErrorCodes, errorReplyHeaders } from '../command-error';
+import { MessageHeaders, type DeliveredMessage, type OutgoingMessage, type PublishResult, type Reply } from '../message';
+import { decideAfterFailure, describeError, isBeyondLimit } from '../redelivery';
+import { assertSubjectFilter } from '../subject-filter';
+import { currentTraceHeaders, handleInConsumerSpan, handleInServerSpan } from '../trace-context';
+import { ensureStream, ensureConsumer } from './provisioning';
+
+export interface JetStreamBusOptions {
+  servers: string | string[];
+  /** Connection name shown by the server (the service name). */
+  name: string;
+  /** De-duplication window for message ids. The outbox relay must republish within it. */
+  duplicateWindowMs?: number;
+}
+
+const NANOS_PER_MS = 1_000_000;
+
+function toRecord(hdrs: MsgHdrs | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  if (!hdrs) return record;
+  for (const key of hdrs.keys()) record[key] = hdrs.get(key);
+  return record;
+}
+
+function toHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
+  const hdrs = natsHeaders();
+  for (const [key, value] of Object.entries(record)) hdrs.set(key, value);
+  return hdrs;
+}
+
+/** The distributed adapter of the messaging port, on NATS JetStream. */
+export class JetStreamBus implements MessageBus {
+  private readonly subscriptions = new Map<string, Subscription>();
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly options: JetStreamBusOptions,
+  ) {}
+
+  static async connect(options: JetStreamBusOptions): Promise<JetStreamBus> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: options.servers,
+        name: options.name,
+        reconnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      });
+    } catch (error: unknown) {
+      throw new PalisadeError('MESSAGING_UNAVAILABLE', `cannot connect to NATS at ${String(options.servers)}: ${(error as Error).message}`, { cause: error });
+    }
+    const jsm = await jetstreamManager(nc);
+    return new JetStreamBus(nc, jetstream(nc), jsm, options);
+  }
+
+  /** The underlying connection, for tests and health checks. */
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
+  async provision(streams: readonly StreamSpec[]): Promise<void> {
+    const duplicateWindow = (this.options.duplicateWindowMs ?? 120_000) * NANOS_PER_MS;
+    for (const spec of [...streams, DEAD_LETTER_STREAM]) await ensureStream(this.jsm, spec, duplicateWindow);
+  }
+
+  async publish(message: OutgoingMessage): Promise<PublishResult> {
+    const hdrs = toHeaders({ ...message.headers, [MessageHeaders.eventId]: message.id, [MessageHeaders.schema]: message.schema });
+    try {
+      const ack = await this.js.publish(message.subject, message.data, { msgID: message.id, headers: hdrs });
+      return { duplicate: ack.duplicate };
+    } catch (error: unknown) {
+      throw new PalisadeError('MESSAGING_PUBLISH_FAILED', `publish to ${message.subject} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async consume(spec: ConsumerSpec, handler: MessageHandler): Promise<Subscription> {
+    assertSubjectFilter(spec.filterSubject);
+    await ensureConsumer(this.jsm, spec.stream, {
+      durable_name: spec.durable,
+      filter_subject: spec.filterSubject,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: spec.ackWaitMs * NANOS_PER_MS,
+      // The limit is enforced here, not by the server, so the last failure can be dead-lettered.
+      max_deliver: -1,
+    });
+    const consumer = await this.js.consumers.get(spec.stream, spec.durable);
+    const messages = await consumer.consume({ max_messages: 16 });
+    let running = true;
+    const loop = (async () => {
+      for await (const msg of messages) {
+        await this.deliver(spec, msg, handler);
+      }
+    })().finally(() => {
+      running = false;
+    });
+    const subscription: Subscription = {
+      name: spec.durable,
+      isRunning: () => running && !this.nc.isClosed(),
+      stop: async () => {
+        await messages.close();
+        await loop.catch(() => undefined);
+        this.subscriptions.delete(spec.durable);
+      },
+    };
+    this.subscriptions.set(spec.durable, subscription);
+    return subscription;
+  }
+
+  private async deliver(spec: ConsumerSpec, msg: JsMsg, handler: MessageHandler): Promise<void> {
+    const headers = toRecord(msg.headers);
+    const attempt = msg.info.deliveryCount;
+    const delivered: DeliveredMessage = {
+      id: headers[MessageHeaders.eventId] ?? `${msg.info.stream}:${msg.seq}`,
+      subject: msg.subject,
+      schema: headers[MessageHeaders.schema] ?? '',
+      data: msg.data,
+      headers,
+      attempt,
+      working: () => msg.working(),
+    };
+    if (isBeyondLimit(spec, attempt)) {
+      await this.deadLetter(spec, delivered, { code: 'DELIVERY_LIMIT', message: `delivered ${attempt} times without an outcome (handler process died)` });
+      msg.term('delivery limit');
+      return;
+    }
+    try {
+      await handleInConsumerSpan(spec.durable, delivered, handler);
+      await msg.ackAck().catch(() => false);
+    } catch (error: unknown) {
+      const outcome = decideAfterFailure(spec, attempt, error);
+      if (outcome.kind === 'retry') {
+        msg.nak(outcome.delayMs);
+        return;
+      }
+      await this.deadLetter(spec, delivered, describeError(error));
+      msg.term(outcome.reason);
+    }
+  }
+
+  private async deadLetter(spec: ConsumerSpec, message: DeliveredMessage, error: { code: string; message: string }): Promise<void> {
+    await this.publish({
+      id: `${spec.durable}:${message.id}`,
+      subject: deadLetterSubject(spec.stream, spec.durable),
+      schema: message.schema,
+      data: message.data,
+      headers: {
+        ...message.headers,
+        [MessageHeaders.errorCode]: error.code,
+        [MessageHeaders.errorMessage]: error.message.replace(/[\r\n]+/g, ' ').slice(0, 1024),
+        [MessageHeaders.deadLetterSubject]: message.subject,
+        [MessageHeaders.deadLetterConsumer]: spec.durable,
+        [MessageHeaders.deadLetterAttempts]: String(message.attempt),
+      },
+    });
+  }
+
+  async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Reply> {
+    try {
+      const reply = await this.nc.request(subject, data, { timeout: options.timeoutMs, headers: toHeaders({ ...currentTraceHeaders(), ...options.headers }) });
+      const headers = toRecord(reply.headers);
+      const failure = CommandError.parse(subject, headers);
+      if (failure) throw failure;
+      return { data: reply.data, headers };
+    } catch (error: unknown) {
+      if (error instanceof CommandError) throw error;
+      const text = (error as Error).message ?? String(error);
+      if (/no responders/i.test(text) || (error as { name?: string }).name === 'NoRespondersError') {
+        throw new CommandError(CommandErrorCodes.noResponders, `no service answers ${subject}`, subject, { cause: error });
+      }
+      if (/timeout/i.test(text) || (error as { name?: string }).name === 'TimeoutError') {
+        throw new CommandError(CommandErrorCodes.timeout, `${subject} did not answer within ${options.timeoutMs} ms`, subject, { cause: error });
+      }
+      throw new CommandError(CommandErrorCodes.failed, `${subject} failed: ${text}`, subject, { cause: error });
+    }
+  }
+
+  async serve(subject: string, handler: CommandHandler, options: { queue?: string } = {}): Promise<Subscription> {
+    const sub: NatsSubscription = this.nc.subscribe(subject, { queue: options.queue ?? subject });
+    const loop = (async () => {
+      for await (const msg of sub) {
+        const request = { data: msg.data, headers: toRecord(msg.headers) };
+        try {
+          msg.respond(await handleInServerSpan(subject, request.headers, () => handler(request)));
+        } catch (error: unknown) {
+          msg.respond(new Uint8Array(), { headers: toHeaders(errorReplyHeaders(error)) });
+        }
+      }
+    })();
+    const subscription: Subscription = {
+      name: `serve:${subject}`,
+      isRunning: () => !sub.isClosed() && !this.nc.isClosed(),
+      stop: async () => {
+        await sub.drain();
+        await loop.catch(() => undefined);
+        this.subscriptions.delete(subscription.name);
+      },
+    };
+    this.subscriptions.set(subscription.name, subscription);
+    return subscription;
+  }
+
+  health(): BusHealth {
+    const subscriptions: Record<string, boolean> = {};
+    for (const [name, sub] of this.subscriptions) subscriptions[name] = sub.isRunning();
+    return { connected: !this.nc.isClosed() && this.nc.status !== undefined && this.isConnectedNow(), subscriptions };
+  }
+
+  private connectedFlag = true;
+  private statusWatch?: Promise<void>;
+
+  private isConnectedNow(): boolean {
+    if (!this.statusWatch) {
+      this.statusWatch = (async () => {
+        for await (const status of this.nc.status()) {
+          if (status.type === 'disconnect') this.connectedFlag = false;
+          if (status.type === 'reconnect') this.connectedFlag = true;
+        }
+      })().catch(() => undefined);
+    }
+    return this.connectedFlag;
+  }
+
+  async close(): Promise<void> {
+    for (const sub of [...this.subscriptions.values()]) await sub.stop().catch(() => undefined);
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}

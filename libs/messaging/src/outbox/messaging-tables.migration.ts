@@ -1,0 +1,38 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { quotedSchemaOf } from '@palisade/persistence';
+
+/**
+ * The outbox (events written in the same transaction as the state change) and the inbox
+ * (ids of messages a consumer already applied). Every service that publishes or consumes runs
+ * this migration in its own schema.
+ */
+export class MessagingTables1764000000001 implements MigrationInterface {
+  name = 'MessagingTables1764000000001';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`CREATE TABLE ${s}.outbox (
+      position bigserial PRIMARY KEY,
+      id text NOT NULL UNIQUE,
+      subject text NOT NULL,
+      schema_name text NOT NULL,
+      headers jsonb NOT NULL,
+      data bytea NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      sent_at timestamptz,
+      attempts int NOT NULL DEFAULT 0,
+      last_error text)`);
+    await runner.query(`CREATE INDEX outbox_unsent ON ${s}.outbox (position) WHERE sent_at IS NULL`);
+    await runner.query(`CREATE TABLE ${s}.inbox (
+      consumer text NOT NULL,
+      message_id text NOT NULL,
+      processed_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (consumer, message_id))`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`DROP TABLE ${s}.inbox`);
+    await runner.query(`DROP TABLE ${s}.outbox`);
+  }
+}

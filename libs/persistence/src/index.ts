@@ -1,0 +1,3 @@
+export { createServiceDataSource, openServiceStore, isStoreReachable } from './service-data-source';
+export type { ServiceStoreOptions } from './service-data-source';
+export { quotedSchemaOf } from './schema-of';

@@ -1,0 +1,123 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
+import { createLogger, loadConfig, type Env, type Logger } from '@palisade/config';
+import { JetStreamBus, MessagingTables1764000000001, OutboxRelay, PalisadeTransport, PassThroughRpcFilter, type MessageBus } from '@palisade/messaging';
+import { openServiceStore } from '@palisade/persistence';
+import { createGauge, createMetricsRegistry, startTelemetry, type TelemetryHandle } from '@palisade/telemetry';
+import type { DestinationStream } from 'pino';
+import { HealthController } from './health.controller';
+import { NestPinoLogger } from './nest-logger';
+import { Readiness } from './readiness';
+import { PLATFORM_STREAMS, platformSettings, schemaOf, serviceConfigDefinition, type PlatformSettings, type ServiceDefinition } from './service-definition';
+import { DATA_SOURCE, LOGGER, MESSAGE_BUS, METRICS, READINESS, SERVICE_CONFIG } from './tokens';
+
+export interface StartServiceOptions {
+  env?: Env;
+  /** A bus shared by several services in one process (embedded mode); otherwise JetStream. */
+  bus?: MessageBus;
+  /** Where log lines go (stdout by default). */
+  logDestination?: DestinationStream;
+  /** Skip the global OpenTelemetry SDK (when the caller manages it, e.g. several services in one process). */
+  telemetry?: false;
+}
+
+export interface RunningService {
+  readonly name: string;
+  readonly url: string;
+  readonly app: NestFastifyApplication;
+  readonly dataSource: DataSource;
+  readonly bus: MessageBus;
+  readonly logger: Logger;
+  readonly settings: PlatformSettings;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots one service: validated config, telemetry, its own schema with migrations, the bus with
+ * its streams, the outbox relay, the Nest transport for its handlers and the HTTP server with
+ * /healthz, /readyz and /metrics. Everything started is stopped again, in reverse, by `stop()`
+ * or when a later step fails.
+ */
+export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<RunningService> {
+  const settings = platformSettings(definition, loadConfig(serviceConfigDefinition(definition), options.env ?? process.env));
+  const logger = createLogger({ service: definition.name, level: settings.logLevel, destination: options.logDestination });
+  const undo: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const step of undo.splice(0).reverse()) await step().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    let telemetry: TelemetryHandle | undefined;
+    if (options.telemetry !== false) {
+      telemetry = startTelemetry(
+        settings.otelExporter === 'otlp'
+          ? { serviceName: `palisade-${definition.name}`, exporter: 'otlp', endpoint: settings.otelEndpoint }
+          : { serviceName: `palisade-${definition.name}`, exporter: settings.otelExporter },
+      );
+      undo.push(() => (telemetry as TelemetryHandle).shutdown());
+    }
+
+    const dataSource = await openServiceStore({
+      url: settings.databaseUrl,
+      schema: schemaOf(definition.name),
+      migrations: [MessagingTables1764000000001, ...(definition.migrations ?? [])],
+      applicationName: `palisade-${definition.name}`,
+    });
+    undo.push(() => dataSource.destroy());
+
+    const bus = options.bus ?? (await JetStreamBus.connect({ servers: settings.natsUrl, name: `palisade-${definition.name}` }));
+    if (!options.bus) undo.push(() => bus.close());
+    await bus.provision(PLATFORM_STREAMS);
+
+    const relay = new OutboxRelay(dataSource, bus, { onError: (error) => logger.warn({ err: error }, 'outbox relay could not publish; will retry') });
+    relay.start();
+    undo.push(() => relay.stop());
+
+    const transport = new PalisadeTransport(bus, { service: definition.name, streams: PLATFORM_STREAMS });
+    const metrics = createMetricsRegistry({ service: definition.name });
+    const readiness = new Readiness({ bus, dataSource, transport, relay });
+    createGauge(metrics, {
+      name: 'palisade_ready',
+      help: '1 when the service reports ready (bus, store, consumers, outbox relay)',
+      async collect() {
+        this.set((await readiness.report()).ready ? 1 : 0);
+      },
+    });
+
+    @Module({
+      imports: [definition.module],
+      controllers: [HealthController],
+    })
+    class ServiceRootModule {}
+    const platform: DynamicModule = {
+      module: ServiceRootModule,
+      global: true,
+      providers: [
+        { provide: DATA_SOURCE, useValue: dataSource },
+        { provide: MESSAGE_BUS, useValue: bus },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useValue: metrics },
+        { provide: READINESS, useValue: readiness },
+        { provide: SERVICE_CONFIG, useValue: settings },
+      ],
+      exports: [DATA_SOURCE, MESSAGE_BUS, LOGGER, METRICS, SERVICE_CONFIG],
+    };
+
+    const app = await NestFactory.create<NestFastifyApplication>(platform, new FastifyAdapter(), { logger: new NestPinoLogger(logger), abortOnError: false });
+    undo.push(() => app.close());
+    const microservice = app.connectMicroservice({ strategy: transport });
+    microservice.useGlobalFilters(new PassThroughRpcFilter());
+    await app.startAllMicroservices();
+    await app.listen(settings.httpPort, settings.httpHost);
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : settings.httpPort;
+    const url = `http://${settings.httpHost}:${port}`;
+    logger.info({ url, schema: schemaOf(definition.name) }, `${definition.name} started`);
+    return { name: definition.name, url, app, dataSource, bus, logger, settings, stop };
+  } catch (error: unknown) {
+    await stop();
+    throw error;
+  }
+}

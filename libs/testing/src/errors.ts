@@ -1,0 +1,13 @@
+import { PalisadeError } from '@palisade/errors';
+
+export type TestingErrorCode =
+  | 'TESTING_WAIT_TIMEOUT'
+  | 'TESTING_PROCESS_EXITED'
+  | 'TESTING_NATS_BINARY_MISSING'
+  | 'TESTING_NATS_START_FAILED'
+  | 'TESTING_POSTGRES_BINARIES_MISSING'
+  | 'TESTING_POSTGRES_START_FAILED'
+  | 'TESTING_CLEANUP_FAILED';
+
+/** Every failure of a test helper, with a code the test output can be searched for. */
+export class TestingError extends PalisadeError<TestingErrorCode> {}

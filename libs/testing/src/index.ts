@@ -1,0 +1,16 @@
+export { TestingError } from './errors';
+export type { TestingErrorCode } from './errors';
+export { waitFor } from './wait-for';
+export type { WaitForOptions } from './wait-for';
+export { freePort, isPortOpen } from './free-port';
+export { registerCleanup, runCleanups, tempDir } from './cleanup';
+export { spawnChild, terminate } from './process/child-handle';
+export type { ChildExit, ChildHandle, SpawnChildOptions, TerminateOptions } from './process/child-handle';
+export { spawnNode, tsRegisterPath } from './process/spawn-node';
+export type { SpawnNodeOptions } from './process/spawn-node';
+export { startNatsServer } from './nats/nats-server';
+export type { NatsServerHandle, NatsServerOptions } from './nats/nats-server';
+export { resolveNatsServerBinary } from './nats/nats-binary';
+export { startPostgres } from './postgres/postgres-server';
+export type { PostgresHandle, PostgresOptions } from './postgres/postgres-server';
+export { hydrateSymlinks } from './postgres/hydrate-symlinks';

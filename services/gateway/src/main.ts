@@ -1,0 +1,4 @@
+import { runService } from '@palisade/platform';
+import { gatewayService } from './gateway.service';
+
+runService(gatewayService);

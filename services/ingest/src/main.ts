@@ -1,0 +1,4 @@
+import { runService } from '@palisade/platform';
+import { ingestService } from './ingest.service';
+
+runService(ingestService);

@@ -1,0 +1,4 @@
+import { runService } from '@palisade/platform';
+import { promotionService } from './promotion.service';
+
+runService(promotionService);

@@ -1,0 +1,4 @@
+import { runService } from '@palisade/platform';
+import { recallService } from './recall.service';
+
+runService(recallService);

@@ -1,0 +1,4 @@
+import { runService } from '@palisade/platform';
+import { scanningService } from './scanning.service';
+
+runService(scanningService);

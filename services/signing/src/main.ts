@@ -1,0 +1,4 @@
+import { runService } from '@palisade/platform';
+import { signingService } from './signing.service';
+
+runService(signingService);
