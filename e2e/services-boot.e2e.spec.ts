@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { freePort, runCleanups, spawnNode, startNatsServer, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
+import { testDatabaseUrl, freePort, runCleanups, spawnNode, startNatsServer, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
 
 // Every service boots as its own process against real NATS (a server of the test's own, so it
 // can be restarted) and real PostgreSQL, and reports health, readiness and metrics.
-const databaseUrl = process.env.PALISADE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const databaseUrl = testDatabaseUrl;
 const services = [
   { name: 'gateway', portVariable: 'PALISADE_PORT' },
   { name: 'ingest', portVariable: 'PALISADE_INGEST_PORT' },

@@ -1,7 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { dropSchemas, testDatabaseUrl } from '@palisade/testing';
 import { openServiceStore, isStoreReachable, quotedSchemaOf } from './index';
 
-const url = process.env.PALISADE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const url = testDatabaseUrl;
 
 class CreateWidgets1700000000000 implements MigrationInterface {
   name = 'CreateWidgets1700000000000';
@@ -16,11 +17,7 @@ class CreateWidgets1700000000000 implements MigrationInterface {
 describe('openServiceStore', () => {
   const schema = `persist_test_${process.pid}`;
 
-  afterAll(async () => {
-    const ds = await openServiceStore({ url, schema });
-    await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await ds.destroy();
-  });
+  afterAll(() => dropSchemas(url, schema));
 
   it('creates the schema, runs migrations once even when replicas start together, and stays reachable', async () => {
     const options = { url, schema, migrations: [CreateWidgets1700000000000] };

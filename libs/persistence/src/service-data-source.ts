@@ -36,7 +36,8 @@ export function createServiceDataSource(options: ServiceStoreOptions): DataSourc
     migrationsRun: false,
     installExtensions: false,
     applicationName: options.applicationName ?? options.schema,
-    extra: { max: options.poolSize ?? 10 },
+    // search_path keeps raw SQL inside the service's own schema too, not only TypeORM entities.
+    extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}` },
     logging: false,
   });
 }

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { createLogger, loadConfig, type Env, type Logger } from '@palisade/config';
-import { JetStreamBus, MessagingTables1764000000001, OutboxRelay, PalisadeTransport, PassThroughRpcFilter, type MessageBus } from '@palisade/messaging';
+import { JetStreamBus, MessagingTables1764000000001, OutboxRelay, PalisadeTransport, type MessageBus } from '@palisade/messaging';
 import { openServiceStore } from '@palisade/persistence';
 import { createGauge, createMetricsRegistry, startTelemetry, type TelemetryHandle } from '@palisade/telemetry';
 import type { DestinationStream } from 'pino';
+import { ServiceExceptionFilter } from './exception.filter';
 import { HealthController } from './health.controller';
 import { NestPinoLogger } from './nest-logger';
 import { Readiness } from './readiness';
@@ -101,14 +102,15 @@ export async function startService(definition: ServiceDefinition, options: Start
         { provide: METRICS, useValue: metrics },
         { provide: READINESS, useValue: readiness },
         { provide: SERVICE_CONFIG, useValue: settings },
+        { provide: APP_FILTER, useClass: ServiceExceptionFilter },
       ],
       exports: [DATA_SOURCE, MESSAGE_BUS, LOGGER, METRICS, SERVICE_CONFIG],
     };
 
     const app = await NestFactory.create<NestFastifyApplication>(platform, new FastifyAdapter(), { logger: new NestPinoLogger(logger), abortOnError: false });
     undo.push(() => app.close());
-    const microservice = app.connectMicroservice({ strategy: transport });
-    microservice.useGlobalFilters(new PassThroughRpcFilter());
+    // inheritAppConfig: the RPC side uses the same global filter (APP_FILTER) as HTTP.
+    app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
     await app.startAllMicroservices();
     await app.listen(settings.httpPort, settings.httpHost);
     const address = app.getHttpServer().address();

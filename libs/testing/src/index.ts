@@ -14,3 +14,4 @@ export { resolveNatsServerBinary } from './nats/nats-binary';
 export { startPostgres } from './postgres/postgres-server';
 export type { PostgresHandle, PostgresOptions } from './postgres/postgres-server';
 export { hydrateSymlinks } from './postgres/hydrate-symlinks';
+export { testDatabaseUrl, dropSchemas } from './postgres/test-database';

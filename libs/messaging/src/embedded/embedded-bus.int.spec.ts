@@ -1,8 +1,8 @@
-import { DataSource } from 'typeorm';
+import { dropSchemas, testDatabaseUrl } from '@palisade/testing';
 import { describeMessageBusContract } from '../bus.contract';
 import { EmbeddedBus } from './embedded-bus';
 
-const url = process.env.PALISADE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const url = testDatabaseUrl;
 
 describeMessageBusContract('embedded (PostgreSQL log)', async () => {
   const schema = `bus_contract_${process.pid}`;
@@ -11,10 +11,7 @@ describeMessageBusContract('embedded (PostgreSQL log)', async () => {
     bus,
     cleanup: async () => {
       await bus.close();
-      const admin = new DataSource({ type: 'postgres', url });
-      await admin.initialize();
-      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await admin.destroy();
+      await dropSchemas(url, schema);
     },
   };
 });

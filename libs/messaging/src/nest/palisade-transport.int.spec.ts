@@ -1,16 +1,15 @@
 import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { DataSource } from 'typeorm';
 import { PermanentError } from '@palisade/errors';
-import { waitFor } from '@palisade/testing';
+import { waitFor, dropSchemas, testDatabaseUrl } from '@palisade/testing';
 import { deadLetterSubject } from '../bus';
 import { EmbeddedBus } from '../embedded/embedded-bus';
 import { MessageHeaders, type DeliveredMessage, type Reply } from '../message';
 import { PalisadeContext, PalisadeTransport } from './palisade-transport';
 import { PassThroughRpcFilter } from './pass-through-rpc.filter';
 
-const url = process.env.PALISADE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const url = testDatabaseUrl;
 const schema = `nest_transport_${process.pid}`;
 const received: DeliveredMessage[] = [];
 let badCalls = 0;
@@ -55,10 +54,7 @@ describe('PalisadeTransport (NestJS)', () => {
   afterAll(async () => {
     await app.close();
     await bus.close();
-    const admin = new DataSource({ type: 'postgres', url });
-    await admin.initialize();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.destroy();
+    await dropSchemas(url, schema);
   });
 
   it('turns @EventPattern handlers into durable consumers', async () => {

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { trace } from '@opentelemetry/api';
 import { openServiceStore } from '@palisade/persistence';
 import { startTelemetry } from '@palisade/telemetry';
-import { runCleanups, spawnNode, startNatsServer, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
+import { dropSchemas, runCleanups, spawnNode, startNatsServer, testDatabaseUrl, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
 import { EmbeddedBus } from '../embedded/embedded-bus';
 import { JetStreamBus } from '../jetstream/jetstream-bus';
 import { MessagingTables1764000000001 } from './messaging-tables.migration';
@@ -13,7 +13,7 @@ import { EffectTable1764000000100, StateTable1764000000101 } from '../__fixtures
 
 // Exactly-once effects over at-least-once delivery, proven with real processes, a real
 // nats-server of the test's own (so it can be killed and restarted) and real PostgreSQL.
-const databaseUrl = process.env.PALISADE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const databaseUrl = testDatabaseUrl;
 const consumerScript = resolve(__dirname, '../__fixtures__/consumer-process.ts');
 const relayScript = resolve(__dirname, '../__fixtures__/relay-process.ts');
 const run = `${process.pid}`;
@@ -77,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runCleanups();
-  for (const schema of Object.values(schemas)) await producer.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await dropSchemas(databaseUrl, ...Object.values(schemas));
   await producer.destroy();
 });
 
