@@ -14,7 +14,10 @@ const swc = [
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@palisade/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@palisade/service-([a-z]+)$': '<rootDir>/services/$1/src',
+    '^@palisade/([a-z-]+)$': '<rootDir>/libs/$1/src',
+  },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/', '<rootDir>/services/.*/dist/'],
 };
 
@@ -24,13 +27,13 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,apps,tools}/**/*.spec.ts'],
       testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '/node_modules/'],
     },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{libs,services,tools}/**/*.int.spec.ts'],
+      testMatch: ['<rootDir>/{libs,services,apps,tools}/**/*.int.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.js'],
     },
     {

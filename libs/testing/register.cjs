@@ -30,7 +30,8 @@ const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function resolvePalisade(request, parent, ...rest) {
   const match = palisadeLib.exec(request);
   if (match !== null) {
-    const entry = path.join(repoRoot, 'libs', match[1], 'src', 'index.ts');
+    const service = /^service-([a-z]+)$/.exec(match[1]);
+    const entry = service ? path.join(repoRoot, 'services', service[1], 'src', 'index.ts') : path.join(repoRoot, 'libs', match[1], 'src', 'index.ts');
     if (fs.existsSync(entry)) return entry;
   }
   return resolveFilename.call(this, request, parent, ...rest);

@@ -8,6 +8,7 @@ import { promotionService } from '../../services/promotion/src/promotion.service
 import { recallService } from '../../services/recall/src/recall.service';
 import { scanningService } from '../../services/scanning/src/scanning.service';
 import { signingService } from '../../services/signing/src/signing.service';
+import { embeddedConfig } from '../../apps/embedded/src/embedded.config';
 
 // Docs and deployment files must match what the code reads: a variable the README does not
 // document, or a manifest that sets a port the service does not read, fails here.
@@ -25,6 +26,10 @@ describe('docs and deployment match the code', () => {
       if (row.default !== undefined) expect(line).toContain(`\`${row.default}\``);
       if (row.secret) expect(line).toMatch(/\| yes \|/);
     }
+  });
+
+  it('the README documents every variable of the embedded mode', () => {
+    for (const row of describeConfig(embeddedConfig)) expect(readme).toContain(`| \`${row.name}\` |`);
   });
 
   it('gives each service its own port', () => {

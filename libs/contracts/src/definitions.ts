@@ -9,6 +9,8 @@ import {
   FetchRequestSchema,
   PublishReplySchema,
   PublishRequestSchema,
+  UnpublishReplySchema,
+  UnpublishRequestSchema,
 } from './gen/palisade/v1/ingest_commands_pb';
 import { file_palisade_v1_promotion_commands, PromoteReplySchema, PromoteRequestSchema } from './gen/palisade/v1/promotion_commands_pb';
 import { file_palisade_v1_recall_commands, OpenRecallReplySchema, OpenRecallRequestSchema } from './gen/palisade/v1/recall_commands_pb';
@@ -21,6 +23,7 @@ import {
   VersionReleasedSchema,
   VersionScannedSchema,
   VersionSignedSchema,
+  VersionUnpublishedSchema,
 } from './gen/palisade/v1/version_events_pb';
 import { alertSubjectOf } from './alerts';
 import { ALL_ALERTS, CommandSubjects, EventSubjects, type StreamName } from './subjects';
@@ -46,6 +49,7 @@ export const Events = {
   versionPromoted: { subject: EventSubjects.versionPromoted, stream: 'REGISTRY', schema: VersionPromotedSchema },
   versionQuarantined: { subject: EventSubjects.versionQuarantined, stream: 'REGISTRY', schema: VersionQuarantinedSchema },
   versionReleased: { subject: EventSubjects.versionReleased, stream: 'REGISTRY', schema: VersionReleasedSchema },
+  versionUnpublished: { subject: EventSubjects.versionUnpublished, stream: 'REGISTRY', schema: VersionUnpublishedSchema },
   advisoryImported: { subject: EventSubjects.advisoryImported, stream: 'REGISTRY', schema: AdvisoryImportedSchema },
   recallOpened: { subject: EventSubjects.recallOpened, stream: 'REGISTRY', schema: RecallOpenedSchema },
   recallClosed: { subject: EventSubjects.recallClosed, stream: 'REGISTRY', schema: RecallClosedSchema },
@@ -68,6 +72,7 @@ export const AlertEvent = {
 export const Commands = {
   ingestPublish: { subject: CommandSubjects.ingestPublish, request: PublishRequestSchema, reply: PublishReplySchema },
   ingestFetch: { subject: CommandSubjects.ingestFetch, request: FetchRequestSchema, reply: FetchReplySchema },
+  ingestUnpublish: { subject: CommandSubjects.ingestUnpublish, request: UnpublishRequestSchema, reply: UnpublishReplySchema },
   promotionPromote: { subject: CommandSubjects.promotionPromote, request: PromoteRequestSchema, reply: PromoteReplySchema },
   recallOpen: { subject: CommandSubjects.recallOpen, request: OpenRecallRequestSchema, reply: OpenRecallReplySchema },
 } as const satisfies Record<string, CommandDefinition>;

@@ -23,6 +23,7 @@ export const EventSubjects = {
   versionPromoted: 'registry.evt.version.promoted',
   versionQuarantined: 'registry.evt.version.quarantined',
   versionReleased: 'registry.evt.version.released',
+  versionUnpublished: 'registry.evt.version.unpublished',
   advisoryImported: 'registry.evt.advisory.imported',
   recallOpened: 'registry.evt.recall.opened',
   recallClosed: 'registry.evt.recall.closed',
@@ -33,6 +34,7 @@ export const EventSubjects = {
 export const CommandSubjects = {
   ingestPublish: 'registry.cmd.ingest.publish',
   ingestFetch: 'registry.cmd.ingest.fetch',
+  ingestUnpublish: 'registry.cmd.ingest.unpublish',
   promotionPromote: 'registry.cmd.promotion.promote',
   recallOpen: 'registry.cmd.recall.open',
 } as const;

@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
-import { commonConfig, extendConfig, httpPortVar, type Config } from '@palisade/config';
+import { commonConfig, extendConfig, httpPortVar, type Config, type ConfigDefinition, type ConfigProblem, type ConfigShape } from '@palisade/config';
+import { blobConfig } from './blob-config';
 import { STREAMS } from '@palisade/contracts';
 import type { StreamSpec } from '@palisade/messaging';
 
@@ -16,6 +17,15 @@ export interface ServiceDefinition {
   migrations?: ReadonlyArray<new () => MigrationInterface>;
   /** Environment variable of its HTTP port, and the default (distinct per service, so all fit one host). */
   port: { variable: string; default: number };
+  /** The service keeps tarballs: it gets the blob store settings and the BLOB_STORE provider. */
+  blobStore?: boolean;
+  /** The service's own variables (and rules across them), as `defineConfig` returns them. */
+  config?: { readonly shape: ConfigShape; readonly rules: ReadonlyArray<(config: never) => readonly ConfigProblem[]> };
+  /** TypeORM entities of the service's schema. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities?: ReadonlyArray<Function>;
+  /** HTTP server tuning; `bodyLimit` from the parsed config (bytes). */
+  http?: { bodyLimit?: (config: Readonly<Record<string, unknown>>) => number };
 }
 
 const DAY_MS = 86_400_000;
@@ -27,8 +37,20 @@ export const PLATFORM_STREAMS: readonly StreamSpec[] = [
   { name: STREAMS.DOWNLOADS.name, subjects: [...STREAMS.DOWNLOADS.subjects], maxAgeMs: 400 * DAY_MS, maxBytes: 10 * 1024 ** 3 },
 ];
 
-export function serviceConfigDefinition(definition: ServiceDefinition) {
-  return extendConfig(commonConfig, httpPortVar(definition.port.variable, definition.port.default, definition.name));
+/**
+ * A definition whose rules read fields by name; rules receive the whole parsed config at run
+ * time, so widening their parameter type changes nothing but what the compiler can check.
+ */
+function widen(definition: { readonly shape: ConfigShape; readonly rules: readonly unknown[] }): ConfigDefinition<ConfigShape> {
+  return definition as unknown as ConfigDefinition<ConfigShape>;
+}
+
+/** Common settings, the service's port, the blob store settings when it keeps tarballs, and its own. */
+export function serviceConfigDefinition(definition: ServiceDefinition): ConfigDefinition<ConfigShape> {
+  let config = widen(extendConfig(commonConfig, httpPortVar(definition.port.variable, definition.port.default, definition.name)));
+  const parts = [definition.blobStore ? blobConfig : undefined, definition.config];
+  for (const part of parts) if (part) config = widen(extendConfig(config, part.shape, { rules: [...widen(part).rules] }));
+  return config;
 }
 
 /** The settings every service reads, resolved; the port is the service's own. */

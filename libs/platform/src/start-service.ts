@@ -13,7 +13,9 @@ import { HealthController } from './health.controller';
 import { NestPinoLogger } from './nest-logger';
 import { Readiness } from './readiness';
 import { PLATFORM_STREAMS, platformSettings, schemaOf, serviceConfigDefinition, type PlatformSettings, type ServiceDefinition } from './service-definition';
-import { DATA_SOURCE, LOGGER, MESSAGE_BUS, METRICS, READINESS, SERVICE_CONFIG } from './tokens';
+import { BLOB_STORE, DATA_SOURCE, LOGGER, MESSAGE_BUS, METRICS, PLATFORM_SETTINGS, READINESS, SERVICE_CONFIG } from './tokens';
+import { openBlobStore } from './blob-config';
+import type { BlobStore } from '@palisade/storage';
 
 export interface StartServiceOptions {
   env?: Env;
@@ -23,6 +25,8 @@ export interface StartServiceOptions {
   logDestination?: DestinationStream;
   /** Skip the global OpenTelemetry SDK (when the caller manages it, e.g. several services in one process). */
   telemetry?: false;
+  /** A blob store shared by several services in one process; otherwise opened from the settings. */
+  blobStore?: BlobStore;
 }
 
 export interface RunningService {
@@ -33,6 +37,7 @@ export interface RunningService {
   readonly bus: MessageBus;
   readonly logger: Logger;
   readonly settings: PlatformSettings;
+  readonly config: Readonly<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -43,7 +48,8 @@ export interface RunningService {
  * or when a later step fails.
  */
 export async function startService(definition: ServiceDefinition, options: StartServiceOptions = {}): Promise<RunningService> {
-  const settings = platformSettings(definition, loadConfig(serviceConfigDefinition(definition), options.env ?? process.env));
+  const config = loadConfig(serviceConfigDefinition(definition), options.env ?? process.env);
+  const settings = platformSettings(definition, config);
   const logger = createLogger({ service: definition.name, level: settings.logLevel, destination: options.logDestination });
   const undo: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -64,6 +70,7 @@ export async function startService(definition: ServiceDefinition, options: Start
       url: settings.databaseUrl,
       schema: schemaOf(definition.name),
       migrations: [MessagingTables1764000000001, ...(definition.migrations ?? [])],
+      entities: [...(definition.entities ?? [])],
       applicationName: `palisade-${definition.name}`,
     });
     undo.push(() => dataSource.destroy());
@@ -101,13 +108,15 @@ export async function startService(definition: ServiceDefinition, options: Start
         { provide: LOGGER, useValue: logger },
         { provide: METRICS, useValue: metrics },
         { provide: READINESS, useValue: readiness },
-        { provide: SERVICE_CONFIG, useValue: settings },
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: PLATFORM_SETTINGS, useValue: settings },
+        ...(definition.blobStore ? [{ provide: BLOB_STORE, useValue: options.blobStore ?? openBlobStore(config) }] : []),
         { provide: APP_FILTER, useClass: ServiceExceptionFilter },
       ],
-      exports: [DATA_SOURCE, MESSAGE_BUS, LOGGER, METRICS, SERVICE_CONFIG],
+      exports: [DATA_SOURCE, MESSAGE_BUS, LOGGER, METRICS, SERVICE_CONFIG, PLATFORM_SETTINGS, ...(definition.blobStore ? [BLOB_STORE] : [])],
     };
 
-    const app = await NestFactory.create<NestFastifyApplication>(platform, new FastifyAdapter(), { logger: new NestPinoLogger(logger), abortOnError: false });
+    const app = await NestFactory.create<NestFastifyApplication>(platform, new FastifyAdapter({ bodyLimit: definition.http?.bodyLimit?.(config) }), { logger: new NestPinoLogger(logger), abortOnError: false });
     undo.push(() => app.close());
     // inheritAppConfig: the RPC side uses the same global filter (APP_FILTER) as HTTP.
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
@@ -117,7 +126,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     const port = typeof address === 'object' && address ? address.port : settings.httpPort;
     const url = `http://${settings.httpHost}:${port}`;
     logger.info({ url, schema: schemaOf(definition.name) }, `${definition.name} started`);
-    return { name: definition.name, url, app, dataSource, bus, logger, settings, stop };
+    return { name: definition.name, url, app, dataSource, bus, logger, settings, config, stop };
   } catch (error: unknown) {
     await stop();
     throw error;

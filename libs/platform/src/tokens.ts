@@ -5,3 +5,5 @@ export const LOGGER = Symbol.for('palisade.platform.logger');
 export const METRICS = Symbol.for('palisade.platform.metrics');
 export const SERVICE_CONFIG = Symbol.for('palisade.platform.config');
 export const READINESS = Symbol.for('palisade.platform.readiness');
+export const BLOB_STORE = Symbol.for('palisade.platform.blob-store');
+export const PLATFORM_SETTINGS = Symbol.for('palisade.platform.settings');

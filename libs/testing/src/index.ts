@@ -14,4 +14,6 @@ export { resolveNatsServerBinary } from './nats/nats-binary';
 export { startPostgres } from './postgres/postgres-server';
 export type { PostgresHandle, PostgresOptions } from './postgres/postgres-server';
 export { hydrateSymlinks } from './postgres/hydrate-symlinks';
-export { testDatabaseUrl, dropSchemas } from './postgres/test-database';
+export { testDatabaseUrl, dropSchemas, createTestDatabase } from './postgres/test-database';
+export { runCommand } from './process/run-command';
+export type { CommandResult, RunCommandOptions } from './process/run-command';

@@ -1,5 +1,21 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule, accountRoutes } from './accounts/accounts.module';
+import { PingRoute } from './http/ping.route';
+import { REGISTRY_ROUTES, type RegistryRoute } from './http/registry-request';
+import { RegistryRouter } from './http/registry-router';
+import { PackagesModule, packageRoutes } from './packages/packages.module';
 
-/** The gateway service: npm registry protocol (HTTP), auth and tokens, per-view read models. */
-@Module({})
+/** The gateway: the npm registry protocol over accounts and the per-view package read models. */
+@Module({
+  imports: [AccountsModule, PackagesModule],
+  providers: [
+    RegistryRouter,
+    PingRoute,
+    {
+      provide: REGISTRY_ROUTES,
+      useFactory: (...routes: RegistryRoute[]) => routes,
+      inject: [PingRoute, ...accountRoutes, ...packageRoutes],
+    },
+  ],
+})
 export class GatewayModule {}

@@ -1,8 +1,13 @@
 import type { ServiceDefinition } from '@palisade/platform';
+import { ingestConfig } from './ingest.config';
 import { IngestModule } from './ingest.module';
+import { IngestVersions1764200000001 } from './store/versions.migration';
 
 export const ingestService: ServiceDefinition = {
   name: 'ingest',
   module: IngestModule,
   port: { variable: 'PALISADE_INGEST_PORT', default: 4874 },
+  blobStore: true,
+  config: ingestConfig,
+  migrations: [IngestVersions1764200000001],
 };

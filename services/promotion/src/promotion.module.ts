@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AdmitIngestedVersionHandler } from './handlers/admit-ingested-version.handler';
 
 /** The promotion service: views, policies, approvals: admission of versions to views. */
-@Module({})
+@Module({ controllers: [AdmitIngestedVersionHandler] })
 export class PromotionModule {}

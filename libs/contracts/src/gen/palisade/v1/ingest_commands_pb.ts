@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file palisade/v1/ingest_commands.proto.
  */
 export const file_palisade_v1_ingest_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiFwYWxpc2FkZS92MS9pbmdlc3RfY29tbWFuZHMucHJvdG8SC3BhbGlzYWRlLnYxItcBCg5QdWJsaXNoUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSJQoHdGFyYmFsbBgDIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSFQoNbWFuaWZlc3RfanNvbhgEIAEoCRIQCghkaXN0X3RhZxgFIAEoCRIlCglwdWJsaXNoZXIYBiABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIvChFwcm92ZW5hbmNlX2J1bmRsZRgHIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYinAEKD1B1Ymxpc2hBY2NlcHRlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEhMKC25ld19wYWNrYWdlGAQgASgIEhEKCWR1cGxpY2F0ZRgFIAEoCBIvCgtpbmdlc3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidwoMUHVibGlzaFJlcGx5EjAKCGFjY2VwdGVkGAEgASgLMhwucGFsaXNhZGUudjEuUHVibGlzaEFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIlgKDEZldGNoUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCHZlcnNpb25zGAIgAygJEigKDHJlcXVlc3RlZF9ieRgDIAEoCzISLnBhbGlzYWRlLnYxLkFjdG9yIkwKDkZldGNoZWRWZXJzaW9uEg8KB3ZlcnNpb24YASABKAkSEQoJaW50ZWdyaXR5GAIgASgJEhYKDm5ld2x5X3JlY29yZGVkGAMgASgIIl4KDUZldGNoQWNjZXB0ZWQSDAoEbmFtZRgBIAEoCRItCgh2ZXJzaW9ucxgCIAMoCzIbLnBhbGlzYWRlLnYxLkZldGNoZWRWZXJzaW9uEhAKCHVwc3RyZWFtGAMgASgJInMKCkZldGNoUmVwbHkSLgoIYWNjZXB0ZWQYASABKAsyGi5wYWxpc2FkZS52MS5GZXRjaEFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lYgZwcm90bzM", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("CiFwYWxpc2FkZS92MS9pbmdlc3RfY29tbWFuZHMucHJvdG8SC3BhbGlzYWRlLnYxItcBCg5QdWJsaXNoUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSJQoHdGFyYmFsbBgDIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSFQoNbWFuaWZlc3RfanNvbhgEIAEoCRIQCghkaXN0X3RhZxgFIAEoCRIlCglwdWJsaXNoZXIYBiABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIvChFwcm92ZW5hbmNlX2J1bmRsZRgHIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYinAEKD1B1Ymxpc2hBY2NlcHRlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEhMKC25ld19wYWNrYWdlGAQgASgIEhEKCWR1cGxpY2F0ZRgFIAEoCBIvCgtpbmdlc3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidwoMUHVibGlzaFJlcGx5EjAKCGFjY2VwdGVkGAEgASgLMhwucGFsaXNhZGUudjEuUHVibGlzaEFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIlgKDEZldGNoUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCHZlcnNpb25zGAIgAygJEigKDHJlcXVlc3RlZF9ieRgDIAEoCzISLnBhbGlzYWRlLnYxLkFjdG9yIkwKDkZldGNoZWRWZXJzaW9uEg8KB3ZlcnNpb24YASABKAkSEQoJaW50ZWdyaXR5GAIgASgJEhYKDm5ld2x5X3JlY29yZGVkGAMgASgIIl4KDUZldGNoQWNjZXB0ZWQSDAoEbmFtZRgBIAEoCRItCgh2ZXJzaW9ucxgCIAMoCzIbLnBhbGlzYWRlLnYxLkZldGNoZWRWZXJzaW9uEhAKCHVwc3RyZWFtGAMgASgJInMKCkZldGNoUmVwbHkSLgoIYWNjZXB0ZWQYASABKAsyGi5wYWxpc2FkZS52MS5GZXRjaEFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIlwKEFVucHVibGlzaFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCgh2ZXJzaW9ucxgCIAMoCRIoCgxyZXF1ZXN0ZWRfYnkYAyABKAsyEi5wYWxpc2FkZS52MS5BY3RvciIzChFVbnB1Ymxpc2hBY2NlcHRlZBIMCgRuYW1lGAEgASgJEhAKCHZlcnNpb25zGAIgAygJInsKDlVucHVibGlzaFJlcGx5EjIKCGFjY2VwdGVkGAEgASgLMh4ucGFsaXNhZGUudjEuVW5wdWJsaXNoQWNjZXB0ZWRIABIqCghyZWplY3RlZBgCIAEoCzIWLnBhbGlzYWRlLnYxLlJlamVjdGlvbkgAQgkKB291dGNvbWViBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common]);
 
 /**
  * registry.cmd.ingest.publish — the gateway has streamed a published tarball to the object store
@@ -273,4 +273,91 @@ export type FetchReply = Message<"palisade.v1.FetchReply"> & {
  */
 export const FetchReplySchema: GenMessage<FetchReply> = /*@__PURE__*/
   messageDesc(file_palisade_v1_ingest_commands, 6);
+
+/**
+ * registry.cmd.ingest.unpublish — remove versions from every view. The record of which bytes a
+ * name@version had stays forever, so the same name@version can never carry other bytes.
+ *
+ * @generated from message palisade.v1.UnpublishRequest
+ */
+export type UnpublishRequest = Message<"palisade.v1.UnpublishRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Versions to remove; empty means the whole package.
+   *
+   * @generated from field: repeated string versions = 2;
+   */
+  versions: string[];
+
+  /**
+   * @generated from field: palisade.v1.Actor requested_by = 3;
+   */
+  requestedBy?: Actor | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.UnpublishRequest.
+ * Use `create(UnpublishRequestSchema)` to create a new message.
+ */
+export const UnpublishRequestSchema: GenMessage<UnpublishRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_ingest_commands, 7);
+
+/**
+ * @generated from message palisade.v1.UnpublishAccepted
+ */
+export type UnpublishAccepted = Message<"palisade.v1.UnpublishAccepted"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The versions that were live and are now unpublished.
+   *
+   * @generated from field: repeated string versions = 2;
+   */
+  versions: string[];
+};
+
+/**
+ * Describes the message palisade.v1.UnpublishAccepted.
+ * Use `create(UnpublishAcceptedSchema)` to create a new message.
+ */
+export const UnpublishAcceptedSchema: GenMessage<UnpublishAccepted> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_ingest_commands, 8);
+
+/**
+ * @generated from message palisade.v1.UnpublishReply
+ */
+export type UnpublishReply = Message<"palisade.v1.UnpublishReply"> & {
+  /**
+   * @generated from oneof palisade.v1.UnpublishReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: palisade.v1.UnpublishAccepted accepted = 1;
+     */
+    value: UnpublishAccepted;
+    case: "accepted";
+  } | {
+    /**
+     * E.g. `INGEST_PACKAGE_NOT_FOUND`, `INGEST_VERSION_NOT_FOUND`.
+     *
+     * @generated from field: palisade.v1.Rejection rejected = 2;
+     */
+    value: Rejection;
+    case: "rejected";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message palisade.v1.UnpublishReply.
+ * Use `create(UnpublishReplySchema)` to create a new message.
+ */
+export const UnpublishReplySchema: GenMessage<UnpublishReply> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_ingest_commands, 9);
 

@@ -14,7 +14,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file palisade/v1/version_events.proto.
  */
 export const file_palisade_v1_version_events: GenFile = /*@__PURE__*/
-  fileDesc("CiBwYWxpc2FkZS92MS92ZXJzaW9uX2V2ZW50cy5wcm90bxILcGFsaXNhZGUudjEiLwoRUmVnaXN0cnlTaWduYXR1cmUSDQoFa2V5aWQYASABKAkSCwoDc2lnGAIgASgJIrYDCg9WZXJzaW9uSW5nZXN0ZWQSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEiUKB3RhcmJhbGwYAyABKAsyFC5wYWxpc2FkZS52MS5CbG9iUmVmEioKBnNvdXJjZRgEIAEoDjIaLnBhbGlzYWRlLnYxLlZlcnNpb25Tb3VyY2USFQoNbWFuaWZlc3RfanNvbhgFIAEoCRIQCghkaXN0X3RhZxgGIAEoCRIlCglwdWJsaXNoZXIYByABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIvChFwcm92ZW5hbmNlX2J1bmRsZRgIIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSOwoTdXBzdHJlYW1fc2lnbmF0dXJlcxgJIAMoCzIeLnBhbGlzYWRlLnYxLlJlZ2lzdHJ5U2lnbmF0dXJlEhAKCHVwc3RyZWFtGAogASgJEjAKDHB1Ymxpc2hlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLaW5nZXN0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjcKCEV2aWRlbmNlEgwKBGZpbGUYASABKAkSDAoEbGluZRgCIAEoDRIPCgdzbmlwcGV0GAMgASgJIucBCgdGaW5kaW5nEgwKBHJ1bGUYASABKAkSLgoIY2F0ZWdvcnkYAiABKA4yHC5wYWxpc2FkZS52MS5GaW5kaW5nQ2F0ZWdvcnkSJwoIc2V2ZXJpdHkYAyABKA4yFS5wYWxpc2FkZS52MS5TZXZlcml0eRIPCgdtZXNzYWdlGAQgASgJEicKCGV2aWRlbmNlGAUgASgLMhUucGFsaXNhZGUudjEuRXZpZGVuY2USEwoLYWR2aXNvcnlfaWQYBiABKAkSFwoKY3Zzc19zY29yZRgHIAEoAUgAiAEBQg0KC19jdnNzX3Njb3JlIrACCg5WZXJzaW9uU2Nhbm5lZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEiUKB3ZlcmRpY3QYBCABKA4yFC5wYWxpc2FkZS52MS5WZXJkaWN0EiYKCGZpbmRpbmdzGAUgAygLMhQucGFsaXNhZGUudjEuRmluZGluZxIRCgl2dWxuX3Jpc2sYBiABKA0SFAoMbWFsd2FyZV9yaXNrGAcgASgNEhsKE2Fkdmlzb3J5X2RiX3ZlcnNpb24YCCABKAkSFwoPc2Nhbm5lcl92ZXJzaW9uGAkgASgJEg4KBnJlc2NhbhgKIAEoCBIuCgpzY2FubmVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLmAQoNVmVyc2lvblNpZ25lZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEjEKCXNpZ25hdHVyZRgEIAEoCzIeLnBhbGlzYWRlLnYxLlJlZ2lzdHJ5U2lnbmF0dXJlEikKC2F0dGVzdGF0aW9uGAUgASgLMhQucGFsaXNhZGUudjEuQmxvYlJlZhIWCg51cHN0cmVhbV9rZXlpZBgGIAEoCRItCglzaWduZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIusBCg9WZXJzaW9uUHJvbW90ZWQSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWludGVncml0eRgDIAEoCRIMCgR2aWV3GAQgASgJEhEKCWZyb21fdmlldxgFIAEoCRIWCg5wb2xpY3lfdmVyc2lvbhgGIAEoDRIRCglhcHByb3ZlcnMYByADKAkSKQoLYXR0ZXN0YXRpb24YCCABKAsyFC5wYWxpc2FkZS52MS5CbG9iUmVmEi8KC3Byb21vdGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLWAQoSVmVyc2lvblF1YXJhbnRpbmVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRIpCgRtb2RlGAUgASgOMhsucGFsaXNhZGUudjEuUXVhcmFudGluZU1vZGUSDgoGcmVhc29uGAYgASgJEhEKCXJlY2FsbF9pZBgHIAEoCRIyCg5xdWFyYW50aW5lZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiuAEKD1ZlcnNpb25SZWxlYXNlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEgwKBHZpZXcYBCABKAkSDgoGcmVhc29uGAUgASgJEhEKCXJlY2FsbF9pZBgGIAEoCRIRCglhcHByb3ZlcnMYByADKAkSLwoLcmVsZWFzZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wKmoKDVZlcnNpb25Tb3VyY2USHgoaVkVSU0lPTl9TT1VSQ0VfVU5TUEVDSUZJRUQQABIcChhWRVJTSU9OX1NPVVJDRV9QVUJMSVNIRUQQARIbChdWRVJTSU9OX1NPVVJDRV9VUFNUUkVBTRACKloKB1ZlcmRpY3QSFwoTVkVSRElDVF9VTlNQRUNJRklFRBAAEhEKDVZFUkRJQ1RfQ0xFQU4QARIQCgxWRVJESUNUX1dBUk4QAhIRCg1WRVJESUNUX0JMT0NLEAMq2wEKD0ZpbmRpbmdDYXRlZ29yeRIgChxGSU5ESU5HX0NBVEVHT1JZX1VOU1BFQ0lGSUVEEAASIgoeRklORElOR19DQVRFR09SWV9WVUxORVJBQklMSVRZEAESHAoYRklORElOR19DQVRFR09SWV9NQUxXQVJFEAISIwofRklORElOR19DQVRFR09SWV9JTlNUQUxMX1NDUklQVBADEh4KGkZJTkRJTkdfQ0FURUdPUllfSU5URUdSSVRZEAQSHwobRklORElOR19DQVRFR09SWV9TVVNQSUNJT1VTEAUqZgoOUXVhcmFudGluZU1vZGUSHwobUVVBUkFOVElORV9NT0RFX1VOU1BFQ0lGSUVEEAASGAoUUVVBUkFOVElORV9NT0RFX1dBUk4QARIZChVRVUFSQU5USU5FX01PREVfQkxPQ0sQAmIGcHJvdG8z", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("CiBwYWxpc2FkZS92MS92ZXJzaW9uX2V2ZW50cy5wcm90bxILcGFsaXNhZGUudjEiLwoRUmVnaXN0cnlTaWduYXR1cmUSDQoFa2V5aWQYASABKAkSCwoDc2lnGAIgASgJIrYDCg9WZXJzaW9uSW5nZXN0ZWQSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEiUKB3RhcmJhbGwYAyABKAsyFC5wYWxpc2FkZS52MS5CbG9iUmVmEioKBnNvdXJjZRgEIAEoDjIaLnBhbGlzYWRlLnYxLlZlcnNpb25Tb3VyY2USFQoNbWFuaWZlc3RfanNvbhgFIAEoCRIQCghkaXN0X3RhZxgGIAEoCRIlCglwdWJsaXNoZXIYByABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIvChFwcm92ZW5hbmNlX2J1bmRsZRgIIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSOwoTdXBzdHJlYW1fc2lnbmF0dXJlcxgJIAMoCzIeLnBhbGlzYWRlLnYxLlJlZ2lzdHJ5U2lnbmF0dXJlEhAKCHVwc3RyZWFtGAogASgJEjAKDHB1Ymxpc2hlZF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLaW5nZXN0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqQBChJWZXJzaW9uVW5wdWJsaXNoZWQSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWludGVncml0eRgDIAEoCRIoCgxyZXF1ZXN0ZWRfYnkYBCABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIyCg51bnB1Ymxpc2hlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNwoIRXZpZGVuY2USDAoEZmlsZRgBIAEoCRIMCgRsaW5lGAIgASgNEg8KB3NuaXBwZXQYAyABKAki5wEKB0ZpbmRpbmcSDAoEcnVsZRgBIAEoCRIuCghjYXRlZ29yeRgCIAEoDjIcLnBhbGlzYWRlLnYxLkZpbmRpbmdDYXRlZ29yeRInCghzZXZlcml0eRgDIAEoDjIVLnBhbGlzYWRlLnYxLlNldmVyaXR5Eg8KB21lc3NhZ2UYBCABKAkSJwoIZXZpZGVuY2UYBSABKAsyFS5wYWxpc2FkZS52MS5FdmlkZW5jZRITCgthZHZpc29yeV9pZBgGIAEoCRIXCgpjdnNzX3Njb3JlGAcgASgBSACIAQFCDQoLX2N2c3Nfc2NvcmUisAIKDlZlcnNpb25TY2FubmVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSJQoHdmVyZGljdBgEIAEoDjIULnBhbGlzYWRlLnYxLlZlcmRpY3QSJgoIZmluZGluZ3MYBSADKAsyFC5wYWxpc2FkZS52MS5GaW5kaW5nEhEKCXZ1bG5fcmlzaxgGIAEoDRIUCgxtYWx3YXJlX3Jpc2sYByABKA0SGwoTYWR2aXNvcnlfZGJfdmVyc2lvbhgIIAEoCRIXCg9zY2FubmVyX3ZlcnNpb24YCSABKAkSDgoGcmVzY2FuGAogASgIEi4KCnNjYW5uZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIuYBCg1WZXJzaW9uU2lnbmVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSMQoJc2lnbmF0dXJlGAQgASgLMh4ucGFsaXNhZGUudjEuUmVnaXN0cnlTaWduYXR1cmUSKQoLYXR0ZXN0YXRpb24YBSABKAsyFC5wYWxpc2FkZS52MS5CbG9iUmVmEhYKDnVwc3RyZWFtX2tleWlkGAYgASgJEi0KCXNpZ25lZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi6wEKD1ZlcnNpb25Qcm9tb3RlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEgwKBHZpZXcYBCABKAkSEQoJZnJvbV92aWV3GAUgASgJEhYKDnBvbGljeV92ZXJzaW9uGAYgASgNEhEKCWFwcHJvdmVycxgHIAMoCRIpCgthdHRlc3RhdGlvbhgIIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSLwoLcHJvbW90ZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wItYBChJWZXJzaW9uUXVhcmFudGluZWQSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWludGVncml0eRgDIAEoCRIMCgR2aWV3GAQgASgJEikKBG1vZGUYBSABKA4yGy5wYWxpc2FkZS52MS5RdWFyYW50aW5lTW9kZRIOCgZyZWFzb24YBiABKAkSEQoJcmVjYWxsX2lkGAcgASgJEjIKDnF1YXJhbnRpbmVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCK4AQoPVmVyc2lvblJlbGVhc2VkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRIOCgZyZWFzb24YBSABKAkSEQoJcmVjYWxsX2lkGAYgASgJEhEKCWFwcHJvdmVycxgHIAMoCRIvCgtyZWxlYXNlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqagoNVmVyc2lvblNvdXJjZRIeChpWRVJTSU9OX1NPVVJDRV9VTlNQRUNJRklFRBAAEhwKGFZFUlNJT05fU09VUkNFX1BVQkxJU0hFRBABEhsKF1ZFUlNJT05fU09VUkNFX1VQU1RSRUFNEAIqWgoHVmVyZGljdBIXChNWRVJESUNUX1VOU1BFQ0lGSUVEEAASEQoNVkVSRElDVF9DTEVBThABEhAKDFZFUkRJQ1RfV0FSThACEhEKDVZFUkRJQ1RfQkxPQ0sQAyrbAQoPRmluZGluZ0NhdGVnb3J5EiAKHEZJTkRJTkdfQ0FURUdPUllfVU5TUEVDSUZJRUQQABIiCh5GSU5ESU5HX0NBVEVHT1JZX1ZVTE5FUkFCSUxJVFkQARIcChhGSU5ESU5HX0NBVEVHT1JZX01BTFdBUkUQAhIjCh9GSU5ESU5HX0NBVEVHT1JZX0lOU1RBTExfU0NSSVBUEAMSHgoaRklORElOR19DQVRFR09SWV9JTlRFR1JJVFkQBBIfChtGSU5ESU5HX0NBVEVHT1JZX1NVU1BJQ0lPVVMQBSpmCg5RdWFyYW50aW5lTW9kZRIfChtRVUFSQU5USU5FX01PREVfVU5TUEVDSUZJRUQQABIYChRRVUFSQU5USU5FX01PREVfV0FSThABEhkKFVFVQVJBTlRJTkVfTU9ERV9CTE9DSxACYgZwcm90bzM", [file_google_protobuf_timestamp, file_palisade_v1_common]);
 
 /**
  * A registry signature as npm serves it in `dist.signatures`.
@@ -137,6 +137,46 @@ export const VersionIngestedSchema: GenMessage<VersionIngested> = /*@__PURE__*/
   messageDesc(file_palisade_v1_version_events, 1);
 
 /**
+ * registry.evt.version.unpublished — the version was unpublished: it leaves every view. Its
+ * name@version stays bound to its integrity; a later publish of other bytes is refused.
+ *
+ * @generated from message palisade.v1.VersionUnpublished
+ */
+export type VersionUnpublished = Message<"palisade.v1.VersionUnpublished"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * @generated from field: string integrity = 3;
+   */
+  integrity: string;
+
+  /**
+   * @generated from field: palisade.v1.Actor requested_by = 4;
+   */
+  requestedBy?: Actor | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp unpublished_at = 5;
+   */
+  unpublishedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.VersionUnpublished.
+ * Use `create(VersionUnpublishedSchema)` to create a new message.
+ */
+export const VersionUnpublishedSchema: GenMessage<VersionUnpublished> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_version_events, 2);
+
+/**
  * Where in the tarball a finding was seen.
  *
  * @generated from message palisade.v1.Evidence
@@ -169,7 +209,7 @@ export type Evidence = Message<"palisade.v1.Evidence"> & {
  * Use `create(EvidenceSchema)` to create a new message.
  */
 export const EvidenceSchema: GenMessage<Evidence> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_version_events, 2);
+  messageDesc(file_palisade_v1_version_events, 3);
 
 /**
  * @generated from message palisade.v1.Finding
@@ -224,7 +264,7 @@ export type Finding = Message<"palisade.v1.Finding"> & {
  * Use `create(FindingSchema)` to create a new message.
  */
 export const FindingSchema: GenMessage<Finding> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_version_events, 3);
+  messageDesc(file_palisade_v1_version_events, 4);
 
 /**
  * registry.evt.version.scanned — scanning produced a verdict for these exact bytes.
@@ -301,7 +341,7 @@ export type VersionScanned = Message<"palisade.v1.VersionScanned"> & {
  * Use `create(VersionScannedSchema)` to create a new message.
  */
 export const VersionScannedSchema: GenMessage<VersionScanned> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_version_events, 4);
+  messageDesc(file_palisade_v1_version_events, 5);
 
 /**
  * registry.evt.version.signed — the registry key signed `<name>@<version>:<integrity>`.
@@ -357,7 +397,7 @@ export type VersionSigned = Message<"palisade.v1.VersionSigned"> & {
  * Use `create(VersionSignedSchema)` to create a new message.
  */
 export const VersionSignedSchema: GenMessage<VersionSigned> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_version_events, 5);
+  messageDesc(file_palisade_v1_version_events, 6);
 
 /**
  * registry.evt.version.promoted — a view admitted the version (same bytes, never rebuilt).
@@ -426,7 +466,7 @@ export type VersionPromoted = Message<"palisade.v1.VersionPromoted"> & {
  * Use `create(VersionPromotedSchema)` to create a new message.
  */
 export const VersionPromotedSchema: GenMessage<VersionPromoted> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_version_events, 6);
+  messageDesc(file_palisade_v1_version_events, 7);
 
 /**
  * registry.evt.version.quarantined — a view stops serving (or warns about) the version.
@@ -484,7 +524,7 @@ export type VersionQuarantined = Message<"palisade.v1.VersionQuarantined"> & {
  * Use `create(VersionQuarantinedSchema)` to create a new message.
  */
 export const VersionQuarantinedSchema: GenMessage<VersionQuarantined> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_version_events, 7);
+  messageDesc(file_palisade_v1_version_events, 8);
 
 /**
  * registry.evt.version.released — a quarantine was lifted in a view.
@@ -540,7 +580,7 @@ export type VersionReleased = Message<"palisade.v1.VersionReleased"> & {
  * Use `create(VersionReleasedSchema)` to create a new message.
  */
 export const VersionReleasedSchema: GenMessage<VersionReleased> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_version_events, 8);
+  messageDesc(file_palisade_v1_version_events, 9);
 
 /**
  * Where a version came from.

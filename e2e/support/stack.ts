@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import S3rver from '@20minutes/s3rver';
+import {
+  createTestDatabase,
+  freePort,
+  registerCleanup,
+  spawnNode,
+  startNatsServer,
+  tempDir,
+  waitFor,
+  type ChildHandle,
+} from '@palisade/testing';
+
+export type StackMode = 'distributed' | 'embedded';
+
+export interface Stack {
+  mode: StackMode;
+  /** Gateway base URL, no trailing slash. */
+  baseUrl: string;
+  /** Registry URL of a view, as npm wants it (trailing slash). */
+  registry(view?: string): string;
+  adminToken: string;
+  /** Every process of the stack, for assertions on logs. */
+  processes(): ChildHandle[];
+  stop(): Promise<void>;
+}
+
+const repo = resolve(__dirname, '../..');
+const SERVICES = ['ingest', 'scanning', 'signing', 'promotion', 'recall', 'gateway'] as const;
+const PORT_VARIABLE: Record<(typeof SERVICES)[number], string> = {
+  gateway: 'PALISADE_PORT',
+  ingest: 'PALISADE_INGEST_PORT',
+  scanning: 'PALISADE_SCANNING_PORT',
+  signing: 'PALISADE_SIGNING_PORT',
+  promotion: 'PALISADE_PROMOTION_PORT',
+  recall: 'PALISADE_RECALL_PORT',
+};
+
+/**
+ * Boots Palisade for an e2e test file. Distributed: each service its own process on a NATS
+ * server of the test's own, a fresh PostgreSQL database and S3 (s3rver). Embedded: `npm start`'s
+ * entry point, with its own embedded PostgreSQL and data folder.
+ */
+export async function startStack(mode: StackMode, extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const adminToken = `pal_e2e_admin_${process.pid}_${Date.now()}`;
+  const gatewayPort = await freePort();
+  const dataDir = await tempDir('palisade-e2e-');
+  const common = { PALISADE_LOG_LEVEL: 'info', PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_PORT: String(gatewayPort), PALISADE_DATA_DIR: dataDir, ...extraEnv };
+  const children: ChildHandle[] = [];
+  if (mode === 'embedded') {
+    const child = spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: common });
+    children.push(child);
+    await child.waitForLine(/Palisade is running/, 120_000);
+  } else {
+    const nats = await startNatsServer({ jetstream: true });
+    const databaseUrl = await createTestDatabase('e2e');
+    const s3Port = await freePort();
+    const s3 = new S3rver({ port: s3Port, address: '127.0.0.1', silent: true, directory: await tempDir('palisade-e2e-s3-') });
+    await s3.run();
+    registerCleanup(() => s3.close());
+    const env = {
+      ...common,
+      PALISADE_NATS_URL: nats.url,
+      PALISADE_DATABASE_URL: databaseUrl,
+      PALISADE_BLOB_STORE: 's3',
+      PALISADE_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+      PALISADE_S3_ACCESS_KEY: 'S3RVER',
+      PALISADE_S3_SECRET_KEY: 'S3RVER',
+    };
+    for (const service of SERVICES) {
+      const port = service === 'gateway' ? gatewayPort : await freePort();
+      const child = spawnNode(resolve(repo, `services/${service}/src/main.ts`), { env: { ...env, [PORT_VARIABLE[service]]: String(port) } });
+      children.push(child);
+      await child.waitForLine(new RegExp(`"msg":"${service} started"`), 120_000);
+    }
+  }
+  const baseUrl = `http://127.0.0.1:${gatewayPort}`;
+  await waitFor(async () => (await fetch(`${baseUrl}/readyz`)).status === 200, { timeoutMs: 30_000, message: 'gateway ready' });
+  return {
+    mode,
+    baseUrl,
+    registry: (view = 'dev') => `${baseUrl}/${view}/`,
+    adminToken,
+    processes: () => children,
+    stop: async () => {
+      for (const child of children.reverse()) await child.kill('SIGTERM');
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { Commands, decodeMessage, encodeMessage, type PublishAccepted, type PublishRequestSchema, type Rejection } from '@palisade/contracts';
+import { CommandError, CommandErrorCodes, type MessageBus, type Reply } from '@palisade/messaging';
+import { MESSAGE_BUS } from '@palisade/platform';
+import { RegistryHttpError } from '../../http/registry-errors';
+
+export const INGEST_TIMEOUT_MS = 30_000;
+
+export type PublishCommand = MessageInitShape<typeof PublishRequestSchema>;
+
+/** The ingest service's commands, with its refusals turned into the HTTP errors npm shows. */
+@Injectable()
+export class IngestClient {
+  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+
+  async publish(command: PublishCommand): Promise<PublishAccepted> {
+    const reply = await this.request(Commands.ingestPublish.subject, encodeMessage(Commands.ingestPublish.request, command));
+    const { outcome } = decodeMessage(Commands.ingestPublish.reply, reply.data);
+    if (outcome.case === 'accepted') return outcome.value;
+    if (outcome.case === 'rejected') throw publishRefusal(outcome.value, command.version ?? '');
+    throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service answered without an outcome');
+  }
+
+  /** Unpublishes versions (all when `versions` is empty); answers the versions that were live. */
+  async unpublish(name: string, versions: readonly string[], actor: { principal: string; tokenId: string }): Promise<string[]> {
+    const request = encodeMessage(Commands.ingestUnpublish.request, { name, versions: [...versions], requestedBy: actor });
+    const reply = await this.request(Commands.ingestUnpublish.subject, request);
+    const { outcome } = decodeMessage(Commands.ingestUnpublish.reply, reply.data);
+    if (outcome.case === 'accepted') return outcome.value.versions;
+    if (outcome.case === 'rejected') throw unpublishRefusal(outcome.value, name);
+    throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service answered without an outcome');
+  }
+
+  private async request(subject: string, data: Uint8Array): Promise<Reply> {
+    try {
+      return await this.bus.request(subject, data, { timeoutMs: INGEST_TIMEOUT_MS });
+    } catch (e: unknown) {
+      if (e instanceof CommandError && (e.code === CommandErrorCodes.timeout || e.code === CommandErrorCodes.noResponders)) {
+        throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service did not answer; try again shortly', { cause: e });
+      }
+      throw e;
+    }
+  }
+}
+
+/** What went wrong, for npm's one-line error: the summary and every problem ingest found. */
+export function describeRejection(rejection: Rejection): string {
+  const problems = rejection.problems.filter((p) => p && !rejection.message.includes(p));
+  if (!rejection.message) return problems.join('; ') || rejection.code;
+  return problems.length > 0 ? `${rejection.message}: ${problems.join('; ')}` : rejection.message;
+}
+
+export function publishRefusal(rejection: Rejection, version: string): RegistryHttpError {
+  switch (rejection.code) {
+    case 'INGEST_VERSION_EXISTS':
+      return new RegistryHttpError('PAL_ERR_VERSION_EXISTS', version);
+    case 'INGEST_INVALID_NAME':
+    case 'INGEST_INVALID_VERSION':
+      return new RegistryHttpError('PAL_ERR_INVALID_NAME', describeRejection(rejection));
+    case 'INGEST_TARBALL_TOO_LARGE':
+      return new RegistryHttpError('PAL_ERR_TOO_LARGE', describeRejection(rejection));
+    default:
+      if (rejection.retryable) return new RegistryHttpError('PAL_ERR_UNAVAILABLE', describeRejection(rejection));
+      return new RegistryHttpError('PAL_ERR_INVALID_PACKAGE', describeRejection(rejection));
+  }
+}
+
+export function unpublishRefusal(rejection: Rejection, name: string): RegistryHttpError {
+  switch (rejection.code) {
+    case 'INGEST_PACKAGE_NOT_FOUND':
+    case 'INGEST_VERSION_NOT_FOUND':
+      return new RegistryHttpError('PAL_ERR_NOT_FOUND', rejection.message || name);
+    default:
+      if (rejection.retryable) return new RegistryHttpError('PAL_ERR_UNAVAILABLE', describeRejection(rejection));
+      return new RegistryHttpError('PAL_ERR_CONFLICT', describeRejection(rejection));
+  }
+}

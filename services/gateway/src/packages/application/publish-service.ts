@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import * as ssri from 'ssri';
+import { BLOB_STORE } from '@palisade/platform';
+import { StorageErrorCode, isStorageError, type BlobRef, type BlobStore } from '@palisade/storage';
+import { AccountDirectory } from '../../accounts/account-directory';
+import type { GatewaySettings } from '../../gateway.config';
+import { scopeOf } from '../../http/package-name';
+import { RegistryHttpError } from '../../http/registry-errors';
+import type { Principal, RegistryReply, RegistryRequest } from '../../http/registry-request';
+import { PackageChanges } from '../cache/package-changes';
+import { isRecord } from '../domain/json-shapes';
+import { parsePublishBody, type PublishSubmission } from '../domain/publish-body';
+import { assertCanWrite, assertMaintainer } from '../domain/write-permission';
+import { MetadataWriter } from '../store/metadata-writer';
+import { PackageReader } from '../store/package-reader';
+import { GATEWAY_SETTINGS } from './gateway-settings.provider';
+import { IngestClient } from './ingest-client';
+
+/** How long a publish waits for its version to become installable from the entry view. */
+export const VISIBLE_WAIT_MS = 5_000;
+
+/**
+ * `npm publish`: checks who may publish the name, stores the tarball by content, asks ingest to
+ * validate and record the version, then waits (bounded) until the entry view serves it, so a
+ * client that installs right after publishing finds it.
+ */
+@Injectable()
+export class PublishService {
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly reader: PackageReader,
+    private readonly metadata: MetadataWriter,
+    private readonly ingest: IngestClient,
+    private readonly changes: PackageChanges,
+    private readonly accounts: AccountDirectory,
+  ) {}
+
+  async publish(request: RegistryRequest, name: string): Promise<RegistryReply> {
+    if (request.view !== this.settings.entryView) {
+      throw new RegistryHttpError('PAL_ERR_FORBIDDEN', `publishes enter through /${this.settings.entryView}/`);
+    }
+    const principal = await request.principal();
+    assertCanWrite(principal, name);
+    const submission = parsePublishBody(name, request.body);
+    await this.assertMayPublish(principal, name);
+    const tarball = await this.storeTarball(submission);
+    const provenance = submission.provenanceBundle === undefined ? undefined : await this.blobs.put(Buffer.from(submission.provenanceBundle, 'utf8'));
+    const accepted = await this.ingest.publish({
+      name,
+      version: submission.version,
+      tarball: { key: tarball.key, integrity: tarball.integrity, size: tarball.size },
+      manifestJson: JSON.stringify(submission.manifest),
+      distTag: submission.distTag,
+      publisher: { principal: principal.user, tokenId: principal.tokenId },
+      ...(provenance ? { provenanceBundle: { key: provenance.key, integrity: provenance.integrity, size: provenance.size } } : {}),
+    });
+    // The version.ingested event does the same; doing it now closes the window in which a second
+    // publisher could pass the maintainer check of a name that is not in the read model yet.
+    if (!accepted.duplicate) {
+      const email = (await this.accounts.findAccount(principal.user))?.email;
+      await this.metadata.addFirstMaintainer(name, email ? { name: principal.user, email } : { name: principal.user });
+      this.changes.changed(name);
+    }
+    // Accepted is what matters to npm; being visible already just spares the client a miss.
+    await this.changes.waitFor(name, () => this.reader.isVisible(this.settings.entryView, name, submission.version), VISIBLE_WAIT_MS);
+    return { status: 201, body: { ok: 'created new package', success: true } };
+  }
+
+  /** Maintainers publish new versions; a new scoped name needs the scope to be free or the caller's. */
+  private async assertMayPublish(principal: Principal, name: string): Promise<void> {
+    const ownership = await this.reader.ownershipOf(name);
+    if (ownership.exists) {
+      assertMaintainer(principal, name, ownership.maintainers);
+      return;
+    }
+    const scope = scopeOf(name);
+    if (scope === undefined || principal.admin) return;
+    const owner = await this.metadata.claimScope(scope, principal.user);
+    if (owner !== principal.user) throw new RegistryHttpError('PAL_ERR_FORBIDDEN', `the scope ${scope} belongs to ${owner}`);
+  }
+
+  private async storeTarball(submission: PublishSubmission): Promise<BlobRef> {
+    const max = this.settings.maxTarballBytes;
+    const tooLarge = () => new RegistryHttpError('PAL_ERR_TOO_LARGE', `tarballs may be at most ${max} bytes`);
+    if (submission.declaredLength > max || Math.floor((submission.tarballBase64.length * 3) / 4) > max + 3) throw tooLarge();
+    const bytes = Buffer.from(submission.tarballBase64, 'base64');
+    if (bytes.length > max) throw tooLarge();
+    if (bytes.length !== submission.declaredLength) {
+      throw new RegistryHttpError('PAL_ERR_INVALID_PACKAGE', `the tarball has ${bytes.length} bytes but its attachment declares ${submission.declaredLength}`);
+    }
+    const expected = expectedIntegrity(submission.manifest);
+    try {
+      return await this.blobs.put(bytes, { maxBytes: max, ...(expected ? { expectedIntegrity: expected } : {}) });
+    } catch (e: unknown) {
+      if (isStorageError(e, StorageErrorCode.IntegrityMismatch)) {
+        throw new RegistryHttpError('PAL_ERR_INVALID_PACKAGE', `the tarball does not match dist.integrity (${expected}); it was changed or damaged on the way`, { cause: e });
+      }
+      if (isStorageError(e, StorageErrorCode.InvalidArgument)) {
+        throw new RegistryHttpError('PAL_ERR_INVALID_PACKAGE', `dist.integrity is not a usable integrity string: ${expected}`, { cause: e });
+      }
+      throw e;
+    }
+  }
+}
+
+/** The integrity the client computed: `dist.integrity`, else the legacy sha1 `dist.shasum`. */
+function expectedIntegrity(manifest: Record<string, unknown>): string | undefined {
+  const dist = manifest.dist;
+  if (!isRecord(dist)) return undefined;
+  if (typeof dist.integrity === 'string' && dist.integrity.length > 0) return dist.integrity;
+  if (typeof dist.shasum === 'string' && /^[0-9a-f]{40}$/i.test(dist.shasum)) return ssri.fromHex(dist.shasum.toLowerCase(), 'sha1').toString();
+  return undefined;
+}

@@ -1,0 +1,32 @@
+/** A maintainer as npm shows it (`npm owner ls`); the email is unknown for publishers seen only by name. */
+export interface Maintainer {
+  name: string;
+  email?: string;
+}
+
+/** One live (ingested, not unpublished) version of a package, as the read model keeps it. */
+export interface VersionRecord {
+  version: string;
+  /** The version object ingest recorded (package.json fields, `_id`, `dist`, ...). */
+  manifest: Readonly<Record<string, unknown>>;
+  integrity: string;
+  publishedAt: Date;
+  publisher?: string;
+  /** Gateway-owned deprecation message; shown in every view. */
+  deprecated?: string;
+}
+
+/** Everything a packument of any view is rendered from. */
+export interface PackageRecord {
+  name: string;
+  /** Bumped by every change; `_rev` and cache validity derive from it. */
+  revision: number;
+  createdAt: Date;
+  modifiedAt: Date;
+  maintainers: readonly Maintainer[];
+  /** Dist-tags as set by publishes and the dist-tag API; each view filters them. */
+  distTags: Readonly<Record<string, string>>;
+  versions: readonly VersionRecord[];
+  /** View → versions admitted there (only admissions whose integrity matches the version's). */
+  admissions: ReadonlyMap<string, ReadonlySet<string>>;
+}

@@ -1,0 +1,138 @@
+import { createHash } from 'node:crypto';
+import type { PackageRecord, VersionRecord } from './package-record';
+import { tarballUrl } from './tarball-file';
+import { viewDistTags } from './view-dist-tags';
+import { visibleVersions } from './versions';
+
+export type JsonObject = Record<string, unknown>;
+
+/** `full` for `application/json`, `abbreviated` for the corgi (`application/vnd.npm.install-v1+json`). */
+export type Representation = 'full' | 'abbreviated';
+
+const README_LIMIT = 64 * 1024;
+
+/** Top-level fields of a full packument copied from the latest served version (besides `description`). */
+const FROM_LATEST = ['license', 'repository', 'homepage', 'keywords', 'author', 'bugs'] as const;
+
+/** Version fields kept in the abbreviated packument (npm registry allow-list, plus `libc`). */
+const ABBREVIATED_FIELDS = [
+  'name',
+  'version',
+  'deprecated',
+  'dependencies',
+  'acceptDependencies',
+  'optionalDependencies',
+  'devDependencies',
+  'bundleDependencies',
+  'bundledDependencies',
+  'peerDependencies',
+  'peerDependenciesMeta',
+  'bin',
+  'directories',
+  'engines',
+  '_hasShrinkwrap',
+  'funding',
+  'cpu',
+  'os',
+  'libc',
+] as const;
+
+/** npm's `_rev` shape (`<n>-<hex>`); opaque to clients, which only send it back. */
+export function packageRev(name: string, revision: number): string {
+  return `${revision}-${createHash('sha256').update(`${name}\0${revision}`).digest('hex').slice(0, 32)}`;
+}
+
+/** The view's packument, or null when the view serves no version of the package. */
+export function renderPackument(record: PackageRecord, view: string, registryUrl: string, representation: Representation): JsonObject | null {
+  const visible = visibleVersions(record, view);
+  if (visible.length === 0) return null;
+  return representation === 'full' ? renderFull(record, visible, registryUrl) : renderAbbreviated(record, visible, registryUrl);
+}
+
+function renderFull(record: PackageRecord, visible: readonly VersionRecord[], registryUrl: string): JsonObject {
+  const distTags = viewDistTags(record.distTags, visible.map((v) => v.version));
+  const latest = visible.find((v) => v.version === distTags.latest) ?? visible[visible.length - 1];
+  const versions: JsonObject = {};
+  for (const v of visible) versions[v.version] = fullVersion(record, v, registryUrl);
+  const doc: JsonObject = {
+    _id: record.name,
+    _rev: packageRev(record.name, record.revision),
+    name: record.name,
+  };
+  if (latest.manifest.description !== undefined) doc.description = latest.manifest.description;
+  doc['dist-tags'] = distTags;
+  doc.versions = versions;
+  doc.time = timeOf(record, visible);
+  doc.maintainers = maintainersOf(record);
+  const readme = latest.manifest.readme;
+  doc.readme = typeof readme === 'string' ? readme.slice(0, README_LIMIT) : '';
+  if (typeof latest.manifest.readmeFilename === 'string') doc.readmeFilename = latest.manifest.readmeFilename;
+  for (const field of FROM_LATEST) if (latest.manifest[field] !== undefined) doc[field] = latest.manifest[field];
+  doc.users = {};
+  return doc;
+}
+
+function renderAbbreviated(record: PackageRecord, visible: readonly VersionRecord[], registryUrl: string): JsonObject {
+  const versions: JsonObject = {};
+  for (const v of visible) versions[v.version] = abbreviatedVersion(record, v, registryUrl);
+  return {
+    name: record.name,
+    modified: record.modifiedAt.toISOString(),
+    'dist-tags': viewDistTags(record.distTags, visible.map((v) => v.version)),
+    versions,
+    // Not in npm's corgi, but pnpm and yarn use `time` when it is there, and npm ignores it.
+    time: timeOf(record, visible),
+  };
+}
+
+/** The full version object: the recorded manifest with the served `dist`, maintainers and deprecation. */
+export function fullVersion(record: PackageRecord, v: VersionRecord, registryUrl: string): JsonObject {
+  // Readmes live at the top level only: per-version copies would multiply the document's size.
+  const { readme: _readme, readmeFilename: _readmeFilename, deprecated: _deprecated, ...manifest } = v.manifest;
+  const out: JsonObject = { ...manifest, name: record.name, version: v.version };
+  if (out._id === undefined) out._id = `${record.name}@${v.version}`;
+  if (out._npmUser === undefined && v.publisher) out._npmUser = { name: v.publisher };
+  out.maintainers = maintainersOf(record);
+  out.dist = distOf(record.name, v, registryUrl);
+  if (v.deprecated) out.deprecated = v.deprecated;
+  return out;
+}
+
+function abbreviatedVersion(record: PackageRecord, v: VersionRecord, registryUrl: string): JsonObject {
+  const out: JsonObject = {};
+  for (const field of ABBREVIATED_FIELDS) if (v.manifest[field] !== undefined) out[field] = v.manifest[field];
+  out.name = record.name;
+  out.version = v.version;
+  out.dist = distOf(record.name, v, registryUrl);
+  if (hasInstallScript(v.manifest)) out.hasInstallScript = true;
+  if (v.deprecated) out.deprecated = v.deprecated;
+  else delete out.deprecated;
+  return out;
+}
+
+function distOf(name: string, v: VersionRecord, registryUrl: string): JsonObject {
+  const recorded = v.manifest.dist;
+  const dist: JsonObject = recorded !== null && typeof recorded === 'object' ? { ...(recorded as JsonObject) } : {};
+  // Never the client's URL: the tarball is served by the view the client addressed.
+  dist.tarball = tarballUrl(registryUrl, name, v.version);
+  dist.integrity = v.integrity;
+  return dist;
+}
+
+/** npm's rule: lifecycle scripts that run at install, or a native build (binding.gyp). */
+export function hasInstallScript(manifest: Readonly<Record<string, unknown>>): boolean {
+  if (manifest.hasInstallScript === true || manifest.gypfile === true) return true;
+  const scripts = manifest.scripts;
+  if (scripts === null || typeof scripts !== 'object') return false;
+  return ['preinstall', 'install', 'postinstall'].some((hook) => typeof (scripts as JsonObject)[hook] === 'string');
+}
+
+function timeOf(record: PackageRecord, visible: readonly VersionRecord[]): JsonObject {
+  const time: JsonObject = { created: record.createdAt.toISOString(), modified: record.modifiedAt.toISOString() };
+  for (const v of visible) time[v.version] = v.publishedAt.toISOString();
+  return time;
+}
+
+function maintainersOf(record: PackageRecord): JsonObject[] {
+  return record.maintainers.map((m) => (m.email ? { name: m.name, email: m.email } : { name: m.name }));
+}

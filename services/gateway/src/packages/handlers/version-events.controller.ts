@@ -1,0 +1,53 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { DataSource } from 'typeorm';
+import { Events, decodeMessage, timestampDate } from '@palisade/contracts';
+import { PermanentError } from '@palisade/errors';
+import { applyOnce, type DeliveredMessage } from '@palisade/messaging';
+import { DATA_SOURCE } from '@palisade/platform';
+import { PackageChanges } from '../cache/package-changes';
+import { ReadModelWriter } from '../store/read-model-writer';
+import { toIngestedVersion } from './ingested-version';
+
+/** Feeds the package read model from version events; every effect is applied once per message. */
+@Controller()
+export class VersionEventsController {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly writer: ReadModelWriter,
+    private readonly changes: PackageChanges,
+  ) {}
+
+  @EventPattern(Events.versionIngested.subject)
+  async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
+    const version = toIngestedVersion(decodeMessage(Events.versionIngested.schema, message.data));
+    await applyOnce(this.dataSource, 'gateway.version-ingested', message, (tx) => this.writer.applyIngested(tx, version));
+    this.changes.changed(version.name);
+  }
+
+  @EventPattern(Events.versionPromoted.subject)
+  async onPromoted(@Payload() message: DeliveredMessage): Promise<void> {
+    const event = decodeMessage(Events.versionPromoted.schema, message.data);
+    if (!event.name || !event.version || !event.view || !event.integrity) {
+      throw new PermanentError('GATEWAY_EVENT_INVALID', `version.promoted needs name, version, view and integrity (got ${event.name}@${event.version} → ${event.view})`);
+    }
+    const admission = {
+      view: event.view,
+      name: event.name,
+      version: event.version,
+      integrity: event.integrity,
+      admittedAt: event.promotedAt ? timestampDate(event.promotedAt) : new Date(),
+    };
+    await applyOnce(this.dataSource, 'gateway.version-promoted', message, (tx) => this.writer.applyAdmitted(tx, admission));
+    this.changes.changed(event.name);
+  }
+
+  @EventPattern(Events.versionUnpublished.subject)
+  async onUnpublished(@Payload() message: DeliveredMessage): Promise<void> {
+    const event = decodeMessage(Events.versionUnpublished.schema, message.data);
+    if (!event.name || !event.version) throw new PermanentError('GATEWAY_EVENT_INVALID', 'version.unpublished needs name and version');
+    const at = event.unpublishedAt ? timestampDate(event.unpublishedAt) : new Date();
+    await applyOnce(this.dataSource, 'gateway.version-unpublished', message, (tx) => this.writer.applyUnpublished(tx, event.name, event.version, at));
+    this.changes.changed(event.name);
+  }
+}

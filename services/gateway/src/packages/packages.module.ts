@@ -1,0 +1,74 @@
+import { Module, type Type } from '@nestjs/common';
+import type { MigrationInterface } from 'typeorm';
+import { AccountsModule } from '../accounts/accounts.module';
+import type { RegistryRoute } from '../http/registry-request';
+import { DistTagService } from './application/dist-tag-service';
+import { gatewaySettingsProvider } from './application/gateway-settings.provider';
+import { IngestClient } from './application/ingest-client';
+import { MetadataService } from './application/metadata-service';
+import { PublishService } from './application/publish-service';
+import { SearchService } from './application/search-service';
+import { UnpublishService } from './application/unpublish-service';
+import { PackageChanges } from './cache/package-changes';
+import { PackumentCache } from './cache/packument-cache';
+import { VersionEventsController } from './handlers/version-events.controller';
+import { DistTagDeleteRoute, DistTagPutRoute, DistTagsGetRoute, DistTagsPostRoute } from './routes/dist-tags.routes';
+import { PackageDeleteRoute, TarballDeleteRoute } from './routes/package-delete.route';
+import { PackagePutRoute, PackageRevisionPutRoute } from './routes/package-put.route';
+import { PackumentRoute } from './routes/packument.route';
+import { SearchRoute } from './routes/search.route';
+import { TarballRoute } from './routes/tarball.route';
+import { VisibilityRoute } from './routes/visibility.route';
+import { MetadataWriter } from './store/metadata-writer';
+import { PackageReader } from './store/package-reader';
+import { PackageSearch } from './store/package-search';
+import { PackagesTables1765000000100 } from './store/packages-tables.migration';
+import { ReadModelWriter } from './store/read-model-writer';
+
+/** Package routes, most specific patterns first (the router takes the first match). */
+export const packageRoutes: Type<RegistryRoute>[] = [
+  TarballDeleteRoute,
+  DistTagsGetRoute,
+  DistTagsPostRoute,
+  DistTagPutRoute,
+  DistTagDeleteRoute,
+  VisibilityRoute,
+  SearchRoute,
+  TarballRoute,
+  PackageRevisionPutRoute,
+  PackageDeleteRoute,
+  PackagePutRoute,
+  PackumentRoute,
+];
+
+export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100];
+// Raw SQL over the migrated tables; no TypeORM entities.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const packageEntities: Function[] = [];
+
+/**
+ * Packages: the per-view read model fed by version events, packuments and tarballs, publish,
+ * and the metadata writes (deprecate, owners, dist-tags, unpublish).
+ */
+@Module({
+  imports: [AccountsModule],
+  controllers: [VersionEventsController],
+  providers: [
+    gatewaySettingsProvider,
+    PackageChanges,
+    PackumentCache,
+    PackageReader,
+    PackageSearch,
+    ReadModelWriter,
+    MetadataWriter,
+    IngestClient,
+    PublishService,
+    MetadataService,
+    UnpublishService,
+    DistTagService,
+    SearchService,
+    ...packageRoutes,
+  ],
+  exports: [...packageRoutes],
+})
+export class PackagesModule {}

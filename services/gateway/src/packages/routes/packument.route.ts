@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { PACKAGE_NAME } from '../../http/package-name';
+import { RegistryHttpError } from '../../http/registry-errors';
+import type { RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from '../../http/registry-request';
+import { PackumentCache } from '../cache/packument-cache';
+import { matchesIfNoneMatch, pickContentCoding, representationFor } from '../domain/content-negotiation';
+import { renderPackument } from '../domain/render-packument';
+import { PackageReader } from '../store/package-reader';
+import { nameParam } from './package-name-param';
+
+/**
+ * `GET /<name>`: the view's packument, full or abbreviated by `Accept`, from the rendered cache
+ * (ETag/304, precompressed). `?write=true` (npm's read before a metadata write) bypasses caches.
+ */
+@Injectable()
+export class PackumentRoute implements RegistryRoute {
+  readonly method = 'GET';
+  readonly pattern = new RegExp(`^/${PACKAGE_NAME}$`);
+
+  constructor(
+    private readonly cache: PackumentCache,
+    private readonly reader: PackageReader,
+  ) {}
+
+  async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
+    const name = nameParam(params.name, 'read');
+    if (request.query.get('write') === 'true') return this.forWrite(request, name);
+    const doc = await this.cache.get(request.view, name, representationFor(request.headers.accept), request.registryUrl);
+    if (!doc) throw new RegistryHttpError('PAL_ERR_NOT_FOUND', name);
+    const coding = pickContentCoding(request.headers['accept-encoding']);
+    if (matchesIfNoneMatch(request.headers['if-none-match'], doc.hash)) {
+      // An empty stream, not an empty buffer: a 304 must not claim `Content-Length: 0` for the cached body.
+      return { status: 304, headers: doc.notModifiedHeaders(coding), raw: Readable.from([]) };
+    }
+    return { status: 200, headers: doc.headers(coding), raw: await doc.encoded(coding) };
+  }
+
+  private async forWrite(request: RegistryRequest, name: string): Promise<RegistryReply> {
+    const record = await this.reader.load(name);
+    const doc = record ? renderPackument(record, request.view, request.registryUrl, 'full') : null;
+    if (!doc) throw new RegistryHttpError('PAL_ERR_NOT_FOUND', name);
+    return { status: 200, body: doc, headers: { 'cache-control': 'no-store', vary: 'Accept, Accept-Encoding' } };
+  }
+}

@@ -1,0 +1,156 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { DATA_SOURCE } from '@palisade/platform';
+import { quotedSchemaOf } from '@palisade/persistence';
+import { PermanentError } from '@palisade/errors';
+import type { Maintainer, PackageRecord, VersionRecord } from '../domain/package-record';
+
+interface PackageRow {
+  revision: string;
+  created_at: Date;
+  modified_at: Date;
+  maintainers: Array<{ name: string; email: string | null }>;
+  dist_tags: Record<string, string>;
+  versions: Array<{ version: string; manifest: string; integrity: string; published_at: string; publisher: string | null; deprecated: string | null }>;
+  admissions: Array<{ view: string; version: string; integrity: string }>;
+}
+
+export type VersionState = 'live' | 'unpublished' | 'absent';
+
+export interface TarballLocation {
+  blobKey: string;
+  integrity: string;
+  size: number;
+}
+
+/** Reads of the package read model. */
+@Injectable()
+export class PackageReader {
+  private readonly s: string;
+
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {
+    this.s = quotedSchemaOf(dataSource);
+  }
+
+  /**
+   * Everything about one package in a single statement, so the revision and the content come
+   * from the same snapshot (a cache entry is never newer or older than the revision it claims).
+   */
+  async load(name: string): Promise<PackageRecord | null> {
+    const s = this.s;
+    const rows: PackageRow[] = await this.dataSource.query(
+      `SELECT p.revision, p.created_at, p.modified_at,
+        (SELECT coalesce(json_agg(json_build_object('name', m.username, 'email', m.email) ORDER BY m.added_at, m.username), '[]'::json)
+           FROM ${s}.package_maintainers m WHERE m.name = p.name) AS maintainers,
+        (SELECT coalesce(json_object_agg(t.tag, t.version), '{}'::json) FROM ${s}.dist_tags t WHERE t.name = p.name) AS dist_tags,
+        (SELECT coalesce(json_agg(json_build_object('version', v.version, 'manifest', v.manifest_json, 'integrity', v.integrity,
+                  'published_at', v.published_at, 'publisher', v.publisher, 'deprecated', v.deprecated)), '[]'::json)
+           FROM ${s}.package_versions v WHERE v.name = p.name AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL) AS versions,
+        (SELECT coalesce(json_agg(json_build_object('view', a.view, 'version', a.version, 'integrity', a.integrity)), '[]'::json)
+           FROM ${s}.view_admissions a WHERE a.name = p.name) AS admissions
+       FROM ${s}.packages p WHERE p.name = $1`,
+      [name],
+    );
+    return rows.length === 0 ? null : toRecord(name, rows[0]);
+  }
+
+  /** The revision alone: what a cache checks to know whether its rendering is still current. */
+  async revisionOf(name: string): Promise<number | null> {
+    const rows: Array<{ revision: string }> = await this.dataSource.query(`SELECT revision FROM ${this.s}.packages WHERE name = $1`, [name]);
+    return rows.length === 0 ? null : Number(rows[0].revision);
+  }
+
+  async versionState(name: string, version: string): Promise<VersionState> {
+    const rows: Array<{ live: boolean }> = await this.dataSource.query(
+      `SELECT (manifest_json IS NOT NULL AND unpublished_at IS NULL) AS live FROM ${this.s}.package_versions WHERE name = $1 AND version = $2`,
+      [name, version],
+    );
+    if (rows.length === 0) return 'absent';
+    return rows[0].live ? 'live' : 'unpublished';
+  }
+
+  /** Where a version's bytes are, when the view serves it. */
+  async tarballIn(view: string, name: string, version: string): Promise<TarballLocation | null> {
+    const rows: Array<{ blob_key: string; integrity: string; size: string }> = await this.dataSource.query(
+      `SELECT v.blob_key, v.integrity, v.size FROM ${this.s}.package_versions v
+         JOIN ${this.s}.view_admissions a ON a.view = $1 AND a.name = v.name AND a.version = v.version AND a.integrity = v.integrity
+        WHERE v.name = $2 AND v.version = $3 AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL`,
+      [view, name, version],
+    );
+    return rows.length === 0 ? null : { blobKey: rows[0].blob_key, integrity: rows[0].integrity, size: Number(rows[0].size) };
+  }
+
+  async isVisible(view: string, name: string, version: string): Promise<boolean> {
+    return (await this.tarballIn(view, name, version)) !== null;
+  }
+
+  /**
+   * Whether the name is taken (a version was ever recorded, or a publish was accepted) and by whom.
+   * Maintainers stay after a full unpublish, so nobody else can take the name over.
+   */
+  async ownershipOf(name: string): Promise<{ exists: boolean; maintainers: Maintainer[] }> {
+    const rows: Array<{ exists: boolean; maintainers: Array<{ name: string; email: string | null }> }> = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM ${this.s}.packages WHERE name = $1) AS exists,
+        (SELECT coalesce(json_agg(json_build_object('name', m.username, 'email', m.email) ORDER BY m.added_at, m.username), '[]'::json)
+           FROM ${this.s}.package_maintainers m WHERE m.name = $1) AS maintainers`,
+      [name],
+    );
+    const maintainers = rows[0].maintainers.map((m) => (m.email ? { name: m.name, email: m.email } : { name: m.name }));
+    return { exists: rows[0].exists || maintainers.length > 0, maintainers };
+  }
+
+  async liveVersions(name: string): Promise<string[]> {
+    const rows: Array<{ version: string }> = await this.dataSource.query(
+      `SELECT version FROM ${this.s}.package_versions WHERE name = $1 AND manifest_json IS NOT NULL AND unpublished_at IS NULL`,
+      [name],
+    );
+    return rows.map((r) => r.version);
+  }
+
+  /** Who may publish a new package into a scope: its first publisher. */
+  async scopeOwner(scope: string): Promise<string | null> {
+    const rows: Array<{ owner: string }> = await this.dataSource.query(`SELECT owner FROM ${this.s}.scope_owners WHERE scope = $1`, [scope]);
+    return rows.length === 0 ? null : rows[0].owner;
+  }
+}
+
+function toRecord(name: string, row: PackageRow): PackageRecord {
+  const versions: VersionRecord[] = row.versions.map((v) => ({
+    version: v.version,
+    manifest: parseManifest(name, v.version, v.manifest),
+    integrity: v.integrity,
+    publishedAt: new Date(v.published_at),
+    ...(v.publisher ? { publisher: v.publisher } : {}),
+    ...(v.deprecated ? { deprecated: v.deprecated } : {}),
+  }));
+  const integrityOf = new Map(versions.map((v) => [v.version, v.integrity]));
+  const admissions = new Map<string, Set<string>>();
+  for (const a of row.admissions) {
+    // An admission is for exact bytes: a mismatch means it was about something else.
+    if (integrityOf.get(a.version) !== a.integrity) continue;
+    const set = admissions.get(a.view) ?? new Set<string>();
+    set.add(a.version);
+    admissions.set(a.view, set);
+  }
+  const maintainers: Maintainer[] = row.maintainers.map((m) => (m.email ? { name: m.name, email: m.email } : { name: m.name }));
+  return {
+    name,
+    revision: Number(row.revision),
+    createdAt: new Date(row.created_at),
+    modifiedAt: new Date(row.modified_at),
+    maintainers,
+    distTags: row.dist_tags,
+    versions,
+    admissions,
+  };
+}
+
+function parseManifest(name: string, version: string, json: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new PermanentError('GATEWAY_MANIFEST_UNREADABLE', `the recorded manifest of ${name}@${version} is not a JSON object`);
+}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { quotedSchemaOf } from '@palisade/persistence';
+import { highestPreferringStable } from '../domain/versions';
+
+export interface IngestedVersion {
+  name: string;
+  version: string;
+  manifestJson: string;
+  integrity: string;
+  blobKey: string;
+  size: number;
+  publishedAt: Date;
+  publisher?: string;
+  distTag?: string;
+  provenanceKey?: string;
+  description?: string;
+  keywords?: string;
+}
+
+export interface Admission {
+  view: string;
+  name: string;
+  version: string;
+  integrity: string;
+  admittedAt: Date;
+}
+
+/**
+ * Applies version events to the read model inside the caller's (inbox) transaction. Each effect
+ * is idempotent on its own and tolerant of order: admissions are stored even before the version
+ * is known, and an unpublished version stays a tombstone that a late ingestion cannot revive.
+ */
+@Injectable()
+export class ReadModelWriter {
+  async applyIngested(tx: EntityManager, v: IngestedVersion): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    await tx.query(`INSERT INTO ${s}.packages (name, created_at, modified_at) VALUES ($1, $2, $2) ON CONFLICT (name) DO NOTHING`, [v.name, v.publishedAt]);
+    const stored: unknown[] = await tx.query(
+      `INSERT INTO ${s}.package_versions (name, version, manifest_json, integrity, blob_key, size, published_at, publisher, provenance_key, description, keywords)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (name, version) DO UPDATE SET manifest_json = EXCLUDED.manifest_json, integrity = EXCLUDED.integrity,
+         blob_key = EXCLUDED.blob_key, size = EXCLUDED.size, published_at = EXCLUDED.published_at, publisher = EXCLUDED.publisher,
+         provenance_key = EXCLUDED.provenance_key, description = EXCLUDED.description, keywords = EXCLUDED.keywords
+       WHERE ${s}.package_versions.manifest_json IS NULL AND ${s}.package_versions.unpublished_at IS NULL
+       RETURNING version`,
+      [v.name, v.version, v.manifestJson, v.integrity, v.blobKey, v.size, v.publishedAt, v.publisher ?? null, v.provenanceKey ?? null, v.description ?? null, v.keywords ?? null],
+    );
+    if (stored.length === 0) return; // already recorded, or unpublished before this event arrived
+    await tx.query(
+      `UPDATE ${s}.packages SET revision = revision + 1, unpublished_at = NULL, modified_at = greatest(modified_at, $2, now()) WHERE name = $1`,
+      [v.name, v.publishedAt],
+    );
+    // `npm publish --tag x` moves x unconditionally, even backwards; that is the client's promise.
+    if (v.distTag) {
+      await tx.query(
+        `INSERT INTO ${s}.dist_tags (name, tag, version) VALUES ($1, $2, $3) ON CONFLICT (name, tag) DO UPDATE SET version = EXCLUDED.version`,
+        [v.name, v.distTag, v.version],
+      );
+    }
+    if (v.publisher) {
+      await tx.query(
+        `INSERT INTO ${s}.package_maintainers (name, username)
+         SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM ${s}.package_maintainers WHERE name = $1)
+         ON CONFLICT (name, username) DO NOTHING`,
+        [v.name, v.publisher],
+      );
+    }
+  }
+
+  async applyAdmitted(tx: EntityManager, a: Admission): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO ${s}.view_admissions (view, name, version, integrity, admitted_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (view, name, version) DO UPDATE SET integrity = EXCLUDED.integrity, admitted_at = EXCLUDED.admitted_at
+       WHERE ${s}.view_admissions.integrity <> EXCLUDED.integrity
+       RETURNING version`,
+      [a.view, a.name, a.version, a.integrity, a.admittedAt],
+    );
+    if (inserted.length > 0) await this.touch(tx, a.name);
+  }
+
+  /** Takes the version out of every view; moves or drops the tags that pointed at it. */
+  async applyUnpublished(tx: EntityManager, name: string, version: string, at: Date): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    await tx.query(
+      `INSERT INTO ${s}.package_versions (name, version, unpublished_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name, version) DO UPDATE SET unpublished_at = coalesce(${s}.package_versions.unpublished_at, EXCLUDED.unpublished_at)`,
+      [name, version, at],
+    );
+    await tx.query(`DELETE FROM ${s}.view_admissions WHERE name = $1 AND version = $2`, [name, version]);
+    const live: Array<{ version: string }> = await tx.query(
+      `SELECT version FROM ${s}.package_versions WHERE name = $1 AND manifest_json IS NOT NULL AND unpublished_at IS NULL`,
+      [name],
+    );
+    const latest = highestPreferringStable(live.map((r) => r.version));
+    await tx.query(`DELETE FROM ${s}.dist_tags WHERE name = $1 AND version = $2 AND tag <> 'latest'`, [name, version]);
+    if (latest === undefined) {
+      await tx.query(`DELETE FROM ${s}.dist_tags WHERE name = $1`, [name]);
+    } else {
+      await tx.query(`UPDATE ${s}.dist_tags SET version = $3 WHERE name = $1 AND tag = 'latest' AND version = $2`, [name, version, latest]);
+    }
+    await tx.query(
+      `UPDATE ${s}.packages SET revision = revision + 1, modified_at = greatest(modified_at, $2),
+         unpublished_at = CASE WHEN $3::boolean THEN coalesce(unpublished_at, $2) ELSE NULL END
+       WHERE name = $1`,
+      [name, at, latest === undefined],
+    );
+  }
+
+  /** Every change to what a package renders bumps its revision: caches on every replica notice. */
+  async touch(tx: EntityManager, name: string): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    await tx.query(`UPDATE ${s}.packages SET revision = revision + 1, modified_at = greatest(modified_at, now()) WHERE name = $1`, [name]);
+  }
+}

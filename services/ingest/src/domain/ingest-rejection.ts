@@ -1,0 +1,60 @@
+import { PalisadeError } from '@palisade/errors';
+
+/** Stable codes of a refused command; the gateway maps them to HTTP answers npm prints. */
+export const IngestRejectionCode = {
+  /** The request lacks what every publish needs (a tarball reference of the right shape). */
+  BadRequest: 'INGEST_BAD_REQUEST',
+  /** `manifest_json` is not a JSON object. */
+  InvalidManifest: 'INGEST_INVALID_MANIFEST',
+  InvalidName: 'INGEST_INVALID_NAME',
+  InvalidVersion: 'INGEST_INVALID_VERSION',
+  /** The bytes do not match `tarball.integrity`, its size, or the client's `dist.integrity`. */
+  IntegrityMismatch: 'INGEST_INTEGRITY_MISMATCH',
+  /** The bytes do not match the client's `dist.shasum`. */
+  ShasumMismatch: 'INGEST_SHASUM_MISMATCH',
+  /** Not a sane gzip tar: unsafe paths or links, corrupt archive, no usable package.json. */
+  TarballUnsafe: 'INGEST_TARBALL_UNSAFE',
+  /** Too many entries or too many unpacked bytes. */
+  TarballTooLarge: 'INGEST_TARBALL_TOO_LARGE',
+  /** The tarball is not in the blob store. */
+  TarballNotFound: 'INGEST_TARBALL_NOT_FOUND',
+  /** The published manifest and the tarball's package.json disagree ("manifest confusion"). */
+  ManifestMismatch: 'INGEST_MANIFEST_MISMATCH',
+  /** The recorded manifest would be larger than PALISADE_INGEST_MAX_MANIFEST_BYTES. */
+  ManifestTooLarge: 'INGEST_MANIFEST_TOO_LARGE',
+  /** name@version is (or was) recorded; a version is never recorded twice, even after unpublish. */
+  VersionExists: 'INGEST_VERSION_EXISTS',
+  /** The blob store could not be read; the same request may pass later. */
+  StorageUnavailable: 'INGEST_STORAGE_UNAVAILABLE',
+  PackageNotFound: 'INGEST_PACKAGE_NOT_FOUND',
+  VersionNotFound: 'INGEST_VERSION_NOT_FOUND',
+} as const;
+
+export type IngestRejectionCode = (typeof IngestRejectionCode)[keyof typeof IngestRejectionCode];
+
+/** A refusal as it goes back to the caller (the `Rejection` message of the contracts). */
+export interface Rejection {
+  code: IngestRejectionCode;
+  message: string;
+  problems: string[];
+  retryable: boolean;
+}
+
+/**
+ * Thrown by a step of a command to stop it with an answer. It is a refusal, not a failure: the
+ * handler turns it into a `rejected` reply instead of an error.
+ */
+export class IngestRejected extends PalisadeError<IngestRejectionCode> {
+  constructor(
+    code: IngestRejectionCode,
+    message: string,
+    readonly problems: readonly string[] = [],
+    readonly retryable = false,
+  ) {
+    super(code, message);
+  }
+
+  toRejection(): Rejection {
+    return { code: this.code, message: this.message, problems: [...this.problems], retryable: this.retryable };
+  }
+}

@@ -1,0 +1,195 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '@palisade/config';
+import { Events, VersionSource, encodeMessage, timestampFromDate, type PublishAccepted, type PublishReplySchema, type PublishRequest } from '@palisade/contracts';
+import { addToOutbox } from '@palisade/messaging';
+import { compareManifests, validatePackageName, validateVersion } from '@palisade/npm-tarball';
+import { DATA_SOURCE, LOGGER, METRICS } from '@palisade/platform';
+import { createCounter, type Counter, type Registry } from '@palisade/telemetry';
+import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
+import { clientDist, identityProblems, parsePublishedManifest, type Manifest } from '../domain/published-manifest';
+import { buildRecordedManifest } from '../domain/recorded-manifest';
+import { integrityProblems, sriAlgorithm, type TarballDigests } from '../domain/tarball-digests';
+import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
+import { versionStore } from '../store/version-store';
+import { TarballSource } from './tarball-source';
+
+type PublishReplyInit = MessageInitShape<typeof PublishReplySchema>;
+type Accepted = Omit<PublishAccepted, '$typeName' | '$unknown'>;
+
+const BLOB_KEY = /^sha512\/[0-9a-f]{128}$/;
+
+/** Vetted input of the recording step. */
+interface CheckedPublish {
+  request: PublishRequest;
+  blobKey: string;
+  digests: TarballDigests;
+  recorded: Manifest;
+}
+
+/**
+ * `registry.cmd.ingest.publish`: checks a tarball the gateway stored against everything the
+ * publish claims, then records the version and its `VersionIngested` event in one transaction.
+ * It answers only after that commit, so an accepted publish is durable. A refused publish leaves
+ * no row, and its blob is deleted unless a recorded version holds the same bytes.
+ */
+@Injectable()
+export class PublishVersion {
+  readonly #outcomes: Counter<'outcome'>;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: Registry,
+    private readonly tarballs: TarballSource,
+  ) {
+    this.#outcomes = createCounter(metrics, {
+      name: 'palisade_ingest_publishes_total',
+      help: 'Publishes answered by ingest, by outcome: accepted, duplicate, or the rejection code',
+      labelNames: ['outcome'],
+    });
+  }
+
+  async run(request: PublishRequest): Promise<PublishReplyInit> {
+    const spec = `${request.name}@${request.version}`;
+    try {
+      const accepted = await this.#record(await this.#check(request));
+      this.logger.info({ spec, integrity: accepted.integrity, duplicate: accepted.duplicate }, accepted.duplicate ? 'publish repeated; nothing changed' : 'version ingested');
+      this.#outcomes.inc({ outcome: accepted.duplicate ? 'duplicate' : 'accepted' });
+      return { outcome: { case: 'accepted', value: accepted } };
+    } catch (e: unknown) {
+      if (!(e instanceof IngestRejected)) throw e;
+      this.logger.info({ spec, code: e.code, problems: e.problems }, `publish rejected: ${e.message}`);
+      this.#outcomes.inc({ outcome: e.code });
+      if (!e.retryable) await this.#discard(request);
+      return { outcome: { case: 'rejected', value: e.toRejection() } };
+    }
+  }
+
+  async #check(request: PublishRequest): Promise<CheckedPublish> {
+    const { name, version, tarball } = request;
+    if (!tarball || !BLOB_KEY.test(tarball.key)) {
+      throw new IngestRejected(IngestRejectionCode.BadRequest, 'the publish names no stored tarball (tarball.key must be sha512/<hex>)');
+    }
+    const manifest = parsePublishedManifest(request.manifestJson);
+    const nameProblems = validatePackageName(name);
+    if (nameProblems.length > 0) throw new IngestRejected(IngestRejectionCode.InvalidName, `"${name}" is not a valid package name`, nameProblems);
+    const versionProblems = validateVersion(version);
+    if (versionProblems.length > 0) throw new IngestRejected(IngestRejectionCode.InvalidVersion, `"${version}" is not a valid version`, versionProblems);
+
+    const dist = clientDist(manifest);
+    const clientAlgorithm = sriAlgorithm(dist.integrity);
+    const digests = await this.tarballs.digest(tarball.key, clientAlgorithm ? [clientAlgorithm] : []);
+    this.#checkDigests(request, dist, digests);
+
+    const inspection = await this.tarballs.inspect(tarball.key, {
+      maxEntries: this.settings.maxEntries,
+      maxUnpackedBytes: this.settings.maxUnpackedBytes,
+      maxPackageJsonBytes: this.settings.maxManifestBytes,
+    });
+    const mismatches = [...identityProblems(manifest, name, version), ...compareManifests(manifest, inspection.packageJson, { files: inspection.files })];
+    if (mismatches.length > 0) {
+      throw new IngestRejected(IngestRejectionCode.ManifestMismatch, "the published manifest does not match the package.json inside the tarball", mismatches);
+    }
+
+    const recorded = buildRecordedManifest({ manifest, name, version, digests, inspection, publisherPrincipal: request.publisher?.principal });
+    const size = Buffer.byteLength(JSON.stringify(recorded));
+    if (size > this.settings.maxManifestBytes) {
+      throw new IngestRejected(IngestRejectionCode.ManifestTooLarge, `the version manifest is ${size} bytes, more than the ${this.settings.maxManifestBytes} allowed`);
+    }
+    return { request, blobKey: tarball.key, digests, recorded };
+  }
+
+  #checkDigests(request: PublishRequest, dist: ReturnType<typeof clientDist>, digests: TarballDigests): void {
+    const tarball = request.tarball as NonNullable<PublishRequest['tarball']>;
+    const problems: string[] = [];
+    if (tarball.key !== `sha512/${digests.hex.get('sha512')}`) problems.push(`the stored bytes no longer match their key ${tarball.key}`);
+    problems.push(...integrityProblems('tarball.integrity', tarball.integrity, digests));
+    if (tarball.size !== 0 && tarball.size !== digests.size) problems.push(`tarball.size is ${tarball.size}, but the stored tarball has ${digests.size} bytes`);
+    if (dist.integrity !== undefined) problems.push(...integrityProblems('dist.integrity', dist.integrity, digests));
+    if (problems.length > 0) throw new IngestRejected(IngestRejectionCode.IntegrityMismatch, 'the tarball does not match its integrity', problems);
+    if (dist.shasum !== undefined && (typeof dist.shasum !== 'string' || dist.shasum.toLowerCase() !== digests.shasum)) {
+      throw new IngestRejected(IngestRejectionCode.ShasumMismatch, 'the tarball does not match its shasum', [
+        `dist.shasum is ${JSON.stringify(dist.shasum)}, but the tarball's bytes hash to "${digests.shasum}"`,
+      ]);
+    }
+  }
+
+  /** One transaction: the row and its event exist together or not at all. */
+  async #record(checked: CheckedPublish): Promise<Accepted> {
+    const { request, blobKey, digests, recorded } = checked;
+    const { name, version } = request;
+    const answer = (newPackage: boolean, duplicate: boolean, at: Date): Accepted => ({
+      name,
+      version,
+      integrity: digests.integrity,
+      newPackage,
+      duplicate,
+      ingestedAt: timestampFromDate(at),
+    });
+    return this.dataSource.transaction(async (tx) => {
+      await versionStore.lockPackage(tx, name);
+      await versionStore.lockBlob(tx, blobKey);
+      const existing = await versionStore.find(tx, name, version);
+      if (existing) {
+        if (existing.integrity === digests.integrity && existing.state === 'live') return answer(false, true, existing.ingestedAt);
+        const why = existing.integrity !== digests.integrity ? 'with other bytes' : 'and unpublished';
+        throw new IngestRejected(IngestRejectionCode.VersionExists, `${name}@${version} was already published ${why}; a version can never be published again, publish a new version`, [
+          `${name}@${version}: recorded with integrity ${existing.integrity} (${existing.state})`,
+        ]);
+      }
+      // A refused publish of the same bytes may have discarded the blob since it was read.
+      if (!(await this.tarballs.isStored(blobKey))) {
+        throw new IngestRejected(IngestRejectionCode.TarballNotFound, 'the tarball was removed while the publish was checked; send the publish again', [], true);
+      }
+      const newPackage = !(await versionStore.packageExists(tx, name));
+      const now = new Date();
+      await versionStore.insert(tx, {
+        name,
+        version,
+        integrity: digests.integrity,
+        shasum: digests.shasum,
+        blobKey,
+        size: digests.size,
+        manifest: recorded,
+        source: 'published',
+        distTag: request.distTag,
+        publisherPrincipal: request.publisher?.principal,
+        publisherTokenId: request.publisher?.tokenId || undefined,
+        publishedAt: now,
+        ingestedAt: now,
+      });
+      await addToOutbox(tx, {
+        id: `ingest.version-ingested:${name}@${version}`,
+        subject: Events.versionIngested.subject,
+        schema: Events.versionIngested.schema.typeName,
+        data: encodeMessage(Events.versionIngested.schema, {
+          name,
+          version,
+          tarball: { key: blobKey, integrity: digests.integrity, size: digests.size },
+          source: VersionSource.PUBLISHED,
+          manifestJson: JSON.stringify(recorded),
+          distTag: request.distTag,
+          publisher: request.publisher,
+          provenanceBundle: request.provenanceBundle,
+          publishedAt: timestampFromDate(now),
+          ingestedAt: timestampFromDate(now),
+        }),
+      });
+      return answer(newPackage, false, now);
+    });
+  }
+
+  async #discard(request: PublishRequest): Promise<void> {
+    const key = request.tarball?.key;
+    if (!key || !BLOB_KEY.test(key)) return;
+    try {
+      const outcome = await this.tarballs.discardUnreferenced(key);
+      this.logger.debug({ key, outcome }, 'refused tarball handled');
+    } catch (e: unknown) {
+      this.logger.warn({ err: e, key }, 'could not discard a refused tarball; it stays in the blob store');
+    }
+  }
+}

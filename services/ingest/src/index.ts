@@ -1,0 +1,1 @@
+export { ingestService } from './ingest.service';

@@ -1,0 +1,37 @@
+import { defineConfig, int, type ConfigVar } from '@palisade/config';
+
+const MiB = 1024 * 1024;
+
+export const ingestConfigShape = {
+  PALISADE_INGEST_MAX_UNPACKED_BYTES: {
+    schema: int({ min: MiB, max: 4 * 1024 * MiB }).default(256 * MiB),
+    description: 'Largest size a published tarball may unpack to, in bytes; inflating stops there, so a gzip bomb is refused without being unpacked.',
+  },
+  PALISADE_INGEST_MAX_ENTRIES: {
+    schema: int({ min: 1, max: 1_000_000 }).default(20_000),
+    description: 'Most files, folders and links a published tarball may hold.',
+  },
+  PALISADE_INGEST_MAX_MANIFEST_BYTES: {
+    schema: int({ min: 16 * 1024, max: 4 * MiB }).default(512 * 1024),
+    description: 'Largest package.json read from a tarball and largest recorded version manifest (JSON bytes, readme included); it rides in events, so it stays under the NATS message size.',
+  },
+} satisfies Record<string, ConfigVar>;
+
+export const ingestConfig = defineConfig(ingestConfigShape);
+
+export interface IngestSettings {
+  maxUnpackedBytes: number;
+  maxEntries: number;
+  maxManifestBytes: number;
+}
+
+export function ingestSettings(config: Readonly<Record<string, unknown>>): IngestSettings {
+  return {
+    maxUnpackedBytes: config.PALISADE_INGEST_MAX_UNPACKED_BYTES as number,
+    maxEntries: config.PALISADE_INGEST_MAX_ENTRIES as number,
+    maxManifestBytes: config.PALISADE_INGEST_MAX_MANIFEST_BYTES as number,
+  };
+}
+
+/** Injection token of the parsed `IngestSettings`. */
+export const INGEST_SETTINGS = Symbol.for('palisade.ingest.settings');

@@ -1,0 +1,1 @@
+export { promotionService } from './promotion.service';

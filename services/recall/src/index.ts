@@ -1,0 +1,1 @@
+export { recallService } from './recall.service';

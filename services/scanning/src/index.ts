@@ -1,0 +1,1 @@
+export { scanningService } from './scanning.service';

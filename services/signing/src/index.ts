@@ -1,0 +1,1 @@
+export { signingService } from './signing.service';

@@ -1,0 +1,10 @@
+/** Percentile by nearest rank over a sorted copy. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function formatMs(ms: number): string {
+  return `${ms.toFixed(1)} ms`;
+}
