@@ -6,6 +6,7 @@ WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json tsconfig.build.json nx.json ./
 COPY libs libs
 COPY services services
+COPY apps apps
 COPY proto proto
 RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev --no-audit --no-fund
 

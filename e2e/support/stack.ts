@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import {
   createTestDatabase,
@@ -20,6 +21,8 @@ export interface Stack {
   /** Registry URL of a view, as npm wants it (trailing slash). */
   registry(view?: string): string;
   adminToken: string;
+  /** How many tarballs the blob store holds (filesystem or S3), to show a refusal stored nothing. */
+  blobCount(): Promise<number>;
   /** Every process of the stack, for assertions on logs. */
   processes(): ChildHandle[];
   stop(): Promise<void>;
@@ -47,6 +50,7 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
   const dataDir = await tempDir('palisade-e2e-');
   const common = { PALISADE_LOG_LEVEL: 'info', PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_PORT: String(gatewayPort), PALISADE_DATA_DIR: dataDir, ...extraEnv };
   const children: ChildHandle[] = [];
+  let blobRoot = join(dataDir, 'blobs', 'sha512');
   if (mode === 'embedded') {
     const child = spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: common });
     children.push(child);
@@ -55,7 +59,9 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
     const nats = await startNatsServer({ jetstream: true });
     const databaseUrl = await createTestDatabase('e2e');
     const s3Port = await freePort();
-    const s3 = new S3rver({ port: s3Port, address: '127.0.0.1', silent: true, directory: await tempDir('palisade-e2e-s3-') });
+    const s3Dir = await tempDir('palisade-e2e-s3-');
+    blobRoot = join(s3Dir, 'palisade-blobs', 'sha512');
+    const s3 = new S3rver({ port: s3Port, address: '127.0.0.1', silent: true, directory: s3Dir });
     await s3.run();
     registerCleanup(() => s3.close());
     const env = {
@@ -80,7 +86,12 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
     mode,
     baseUrl,
     registry: (view = 'dev') => `${baseUrl}/${view}/`,
-    adminToken,
+    adminToken: common.PALISADE_BOOTSTRAP_TOKEN,
+    blobCount: async () => {
+      const files = await readdir(blobRoot, { recursive: true, withFileTypes: true }).catch(() => []);
+      // s3rver keeps each object as `<key>._S3rver_object` beside its metadata files.
+      return files.filter((f) => f.isFile() && (mode === 'embedded' || f.name.endsWith('._S3rver_object'))).length;
+    },
     processes: () => children,
     stop: async () => {
       for (const child of children.reverse()) await child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { runCleanups, waitFor } from '@palisade/testing';
 import { startGatewayHarness, type GatewayHarness } from './__fixtures__/gateway-harness';
@@ -68,8 +69,7 @@ describe('publish', () => {
       expect(response.headers.get('etag')).toBe(etag.replace(/"$/, `-${coding}"`));
       // fetch decodes transparently; check the bytes it was sent decode to the plain document too
       const raw = await new Promise<Buffer>((resolve, reject) => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const req = (require('node:http') as typeof import('node:http')).get(`${h.origin}/dev${widgetPath}`, { headers: { 'accept-encoding': coding } }, (res) => {
+        const req = httpGet(`${h.origin}/dev${widgetPath}`, { headers: { 'accept-encoding': coding } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
         });

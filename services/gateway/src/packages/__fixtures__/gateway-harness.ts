@@ -21,8 +21,10 @@ export interface GatewayHarness {
   service: RunningService;
   bus: EmbeddedBus;
   blobs: FileSystemBlobStore;
+  /** Ingest and promotion faked on the bus (started unless `fakeIngest: false`). */
   ingest: FakeIngest;
   adminToken: string;
+  databaseUrl: string;
   /** `http://host:port` (views are path prefixes: `${origin}/dev`). */
   origin: string;
   call(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Reply>;
@@ -48,7 +50,7 @@ async function adminQuery(sql: string): Promise<void> {
  * Boots the real gateway in-process on the embedded bus, in a database of its own (its schema name
  * is fixed), with a fake ingest/promotion answering on the bus. Everything is undone by `runCleanups`.
  */
-export async function startGatewayHarness(database: string, env: Record<string, string> = {}): Promise<GatewayHarness> {
+export async function startGatewayHarness(database: string, env: Record<string, string> = {}, options: { fakeIngest?: boolean } = {}): Promise<GatewayHarness> {
   const databaseUrl = Object.assign(new URL(testDatabaseUrl), { pathname: `/${database}` }).toString();
   await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await adminQuery(`CREATE DATABASE ${database}`);
@@ -78,8 +80,11 @@ export async function startGatewayHarness(database: string, env: Record<string, 
     return service;
   };
   const service = await boot();
-  const ingest = await new FakeIngest(bus, blobs).start();
-  registerCleanup(() => ingest.stop());
+  const ingest = new FakeIngest(bus, blobs);
+  if (options.fakeIngest !== false) {
+    await ingest.start();
+    registerCleanup(() => ingest.stop());
+  }
 
   const call: GatewayHarness['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -116,5 +121,5 @@ export async function startGatewayHarness(database: string, env: Record<string, 
     return reply.json.token;
   };
 
-  return { service, bus, blobs, ingest, adminToken, origin: service.url, call, createUser, createToken, startReplica: boot };
+  return { service, bus, blobs, ingest, adminToken, databaseUrl, origin: service.url, call, createUser, createToken, startReplica: boot };
 }

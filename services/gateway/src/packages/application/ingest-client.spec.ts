@@ -19,6 +19,7 @@ describe('ingest refusals as npm errors', () => {
   it('does not repeat a problem the summary already says', () => {
     expect(describeRejection(rejection('X', 'integrity mismatch: a', ['integrity mismatch: a']))).toBe('integrity mismatch: a');
     expect(describeRejection(rejection('X', '', ['p1', 'p2']))).toBe('p1; p2');
+    expect(describeRejection(rejection('X', 'not gzip (npm tarballs are .tgz)', ['TARBALL_NOT_GZIP: not gzip (npm tarballs are .tgz)']))).toBe('not gzip (npm tarballs are .tgz)');
   });
 
   it('maps unpublish refusals', () => {

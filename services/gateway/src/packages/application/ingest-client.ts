@@ -46,7 +46,8 @@ export class IngestClient {
 
 /** What went wrong, for npm's one-line error: the summary and every problem ingest found. */
 export function describeRejection(rejection: Rejection): string {
-  const problems = rejection.problems.filter((p) => p && !rejection.message.includes(p));
+  // Problems may lead with a machine code (`TARBALL_NOT_GZIP: ...`); npm users need the words.
+  const problems = rejection.problems.map((p) => p.replace(/^[A-Z][A-Z0-9_]+: /, '')).filter((p) => p && !rejection.message.includes(p));
   if (!rejection.message) return problems.join('; ') || rejection.code;
   return problems.length > 0 ? `${rejection.message}: ${problems.join('; ')}` : rejection.message;
 }

@@ -38,8 +38,9 @@ export class PackumentCache implements OnModuleDestroy {
   private readonly revisionReads = new Map<string, Promise<number | null>>();
   private readonly records = new Map<string, PackageRecord>();
   private readonly recordReads = new Map<string, Promise<PackageRecord | null>>();
-  /** Invalidations per package: a read that started before one must not be cached after it. */
-  private readonly generations = new Map<string, number>();
+  private readonly renders = new Map<string, Promise<RenderedPackument | null>>();
+  /** Counts invalidations: a read that started before one must not be remembered after it. */
+  private epoch = 0;
   private bytes = 0;
   private readonly unsubscribe: () => void;
 
@@ -66,6 +67,18 @@ export class PackumentCache implements OnModuleDestroy {
       this.entries.set(key, entry);
       return entry.doc;
     }
+    // A burst of misses (right after a change) renders once.
+    let pending = this.renders.get(key);
+    if (!pending) {
+      const render = this.render(key, view, name, representation, registryUrl, revision).finally(() => {
+        if (this.renders.get(key) === render) this.renders.delete(key);
+      });
+      this.renders.set(key, (pending = render));
+    }
+    return pending;
+  }
+
+  private async render(key: string, view: string, name: string, representation: Representation, registryUrl: string, revision: number): Promise<RenderedPackument | null> {
     const record = await this.record(name, revision);
     if (!record) return null;
     const rendered = renderPackument(record, view, registryUrl, representation);
@@ -77,19 +90,21 @@ export class PackumentCache implements OnModuleDestroy {
 
   /** Drops everything known about the package (this replica changed it). */
   invalidate(name: string): void {
-    this.generations.set(name, (this.generations.get(name) ?? 0) + 1);
+    this.epoch += 1;
     this.revisionReads.delete(name);
     this.recordReads.delete(name);
     this.revisions.delete(name);
     this.records.delete(name);
     for (const key of this.keysByName.get(name) ?? []) this.remove(key);
+    // Renders under way started before the change: later requests must not join them.
+    for (const key of this.renders.keys()) if (key.endsWith(`\n${name}`)) this.renders.delete(key);
     this.keysByName.delete(name);
   }
 
   private async revision(name: string): Promise<number | null> {
     const known = this.revisions.get(name);
     if (known && Date.now() - known.checkedAt < REVISION_TTL_MS) return known.revision;
-    const generation = this.generations.get(name);
+    const epoch = this.epoch;
     let pending = this.revisionReads.get(name);
     if (!pending) {
       const read = this.reader.revisionOf(name).finally(() => {
@@ -98,7 +113,7 @@ export class PackumentCache implements OnModuleDestroy {
       this.revisionReads.set(name, (pending = read));
     }
     const revision = await pending;
-    if (this.generations.get(name) !== generation) return revision;
+    if (this.epoch !== epoch) return revision;
     this.revisions.set(name, { revision, checkedAt: Date.now() });
     if (this.revisions.size > MAX_ENTRIES) this.revisions.delete(this.revisions.keys().next().value as string);
     return revision;
@@ -108,7 +123,7 @@ export class PackumentCache implements OnModuleDestroy {
   private async record(name: string, revision: number): Promise<PackageRecord | null> {
     const cached = this.records.get(name);
     if (cached && cached.revision >= revision) return cached;
-    const generation = this.generations.get(name);
+    const epoch = this.epoch;
     let pending = this.recordReads.get(name);
     if (!pending) {
       const read = this.reader.load(name).finally(() => {
@@ -117,7 +132,7 @@ export class PackumentCache implements OnModuleDestroy {
       this.recordReads.set(name, (pending = read));
     }
     const record = await pending;
-    if (this.generations.get(name) !== generation) return record;
+    if (this.epoch !== epoch) return record;
     if (!record) {
       this.revisions.set(name, { revision: null, checkedAt: Date.now() });
       return null;
