@@ -10,7 +10,7 @@ const PUBLISHES = Number(process.env.BENCH_PUBLISHES ?? 100);
 const CORGI = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 
 async function measure(mode: StackMode): Promise<number[]> {
-  const stack = await startStack(mode, { PALISADE_LOG_LEVEL: 'warn' });
+  const stack = await startStack(mode);
   const latencies: number[] = [];
   try {
     const registry = stack.registry('dev');

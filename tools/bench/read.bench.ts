@@ -32,7 +32,7 @@ function line(label: string, f: Figures): string {
 }
 
 async function main(): Promise<void> {
-  const stack = await startStack((process.env.BENCH_MODE as 'embedded' | 'distributed') ?? 'embedded', { PALISADE_LOG_LEVEL: 'warn' });
+  const stack = await startStack((process.env.BENCH_MODE as 'embedded' | 'distributed') ?? 'embedded');
   try {
     const registry = stack.registry('dev');
     for (let i = 0; i < VERSIONS; i += 1) {

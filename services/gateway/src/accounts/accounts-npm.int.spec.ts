@@ -1,32 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
 import { EmbeddedBus } from '@palisade/messaging';
 import { startService, type RunningService } from '@palisade/platform';
 import { FileSystemBlobStore } from '@palisade/storage';
-import { freePort, runCleanups, runCommand, tempDir, testDatabaseUrl, type CommandResult, type RunCommandOptions } from '@palisade/testing';
+import { createTestDatabase, freePort, runCleanups, runCommand, tempDir, type CommandResult, type RunCommandOptions } from '@palisade/testing';
 import { gatewayService } from '../gateway.service';
 
 // The real npm CLI against the account routes. The gateway's schema name is fixed, so this file
 // gets a database of its own.
-const database = `gw_accounts_npm_${process.pid}`;
-const databaseUrl = Object.assign(new URL(testDatabaseUrl), { pathname: `/${database}` }).toString();
+let databaseUrl: string;
 
 let bus: EmbeddedBus;
 let service: RunningService;
 let registry: string;
 let home: string;
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: testDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 type NpmRun = CommandResult;
 
@@ -82,8 +70,7 @@ async function webLogin(command: 'login' | 'adduser', fields: Record<string, str
 }
 
 beforeAll(async () => {
-  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE ${database}`);
+  databaseUrl = await createTestDatabase('gw_accounts');
   bus = await EmbeddedBus.open({ url: databaseUrl, schema: 'palisade_bus', pollIntervalMs: 50 });
   const dataDir = await tempDir('gw-accounts-npm-');
   home = await tempDir('gw-accounts-npm-home-');
@@ -107,7 +94,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop();
   await bus?.close();
-  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await runCleanups();
 });
 

@@ -1,17 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
 import { EmbeddedBus } from '@palisade/messaging';
 import { startService, type RunningService } from '@palisade/platform';
 import { FileSystemBlobStore } from '@palisade/storage';
-import { freePort, runCleanups, tempDir, testDatabaseUrl } from '@palisade/testing';
+import { createTestDatabase, freePort, runCleanups, tempDir } from '@palisade/testing';
 import { gatewayService } from '../gateway.service';
 import { Authenticator } from '../http/registry-request';
 
 // The gateway's schema name is fixed, so this file gets a database of its own.
-const database = `gw_accounts_${process.pid}`;
-const databaseUrl = Object.assign(new URL(testDatabaseUrl), { pathname: `/${database}` }).toString();
+let databaseUrl: string;
 const bootstrapToken = `boot-${randomBytes(24).toString('hex')}`;
 const logLines: string[] = [];
 
@@ -19,16 +17,6 @@ let bus: EmbeddedBus;
 let service: RunningService;
 let registry: string;
 let env: Record<string, string>;
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: testDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function boot(): Promise<void> {
   service = await startService(gatewayService, {
@@ -69,8 +57,7 @@ async function rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
 }
 
 beforeAll(async () => {
-  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE ${database}`);
+  databaseUrl = await createTestDatabase('gw_accounts');
   bus = await EmbeddedBus.open({ url: databaseUrl, schema: 'palisade_bus', pollIntervalMs: 50 });
   env = {
     PALISADE_DATABASE_URL: databaseUrl,
@@ -86,7 +73,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.stop();
   await bus?.close();
-  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await runCleanups();
 });
 

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Client } from 'pg';
 import { EmbeddedBus } from '@palisade/messaging';
 import { startService, type RunningService } from '@palisade/platform';
 import { FileSystemBlobStore } from '@palisade/storage';
-import { freePort, registerCleanup, tempDir, testDatabaseUrl } from '@palisade/testing';
+import { createTestDatabase, freePort, registerCleanup, tempDir } from '@palisade/testing';
 import { gatewayService } from '../../gateway.service';
 import { FakeIngest } from './fake-ingest';
 
@@ -36,25 +35,12 @@ export interface GatewayHarness {
   startReplica(): Promise<RunningService>;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: testDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * Boots the real gateway in-process on the embedded bus, in a database of its own (its schema name
  * is fixed), with a fake ingest/promotion answering on the bus. Everything is undone by `runCleanups`.
  */
 export async function startGatewayHarness(database: string, env: Record<string, string> = {}, options: { fakeIngest?: boolean } = {}): Promise<GatewayHarness> {
-  const databaseUrl = Object.assign(new URL(testDatabaseUrl), { pathname: `/${database}` }).toString();
-  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE ${database}`);
-  registerCleanup(() => adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  const databaseUrl = await createTestDatabase(database);
   const bus = await EmbeddedBus.open({ url: databaseUrl, schema: 'palisade_bus', pollIntervalMs: 50 });
   registerCleanup(() => bus.close());
   const dataDir = await tempDir('gw-packages-');
