@@ -1,0 +1,11 @@
+export { startEmbeddedPostgresServer } from './server';
+export type { EmbeddedPostgresOptions, EmbeddedPostgresServer } from './server';
+export { spawnPostgresProcess } from './postgres-process';
+export type { OutputStream, PostgresProcess, PostgresSpawner, PostgresSpawnOptions, ProcessExit } from './postgres-process';
+export { hydrateSymlinks } from './hydrate-symlinks';
+export { postgresBinaries } from './binaries';
+export type { PostgresBinaries } from './binaries';
+export { postgresRunAs } from './os-user';
+export type { RunAs } from './os-user';
+export { EmbeddedPostgresError } from './errors';
+export type { EmbeddedPostgresErrorCode } from './errors';
