@@ -14,6 +14,7 @@ import {
 } from './gen/palisade/v1/ingest_commands_pb';
 import { file_palisade_v1_promotion_commands, PromoteReplySchema, PromoteRequestSchema } from './gen/palisade/v1/promotion_commands_pb';
 import { file_palisade_v1_recall_commands, OpenRecallReplySchema, OpenRecallRequestSchema } from './gen/palisade/v1/recall_commands_pb';
+import { file_palisade_v1_signing_events, KeysChangedSchema } from './gen/palisade/v1/signing_events_pb';
 import { file_palisade_v1_recall_events, RecallClosedSchema, RecallOpenedSchema } from './gen/palisade/v1/recall_events_pb';
 import {
   file_palisade_v1_version_events,
@@ -54,6 +55,7 @@ export const Events = {
   recallOpened: { subject: EventSubjects.recallOpened, stream: 'REGISTRY', schema: RecallOpenedSchema },
   recallClosed: { subject: EventSubjects.recallClosed, stream: 'REGISTRY', schema: RecallClosedSchema },
   downloadRecorded: { subject: EventSubjects.downloadRecorded, stream: 'DOWNLOADS', schema: DownloadRecordedSchema },
+  keysChanged: { subject: EventSubjects.keysChanged, stream: 'REGISTRY', schema: KeysChangedSchema },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventName = keyof typeof Events;
@@ -94,6 +96,7 @@ export const contractRegistry: Registry = createRegistry(
   file_palisade_v1_advisory_events,
   file_palisade_v1_recall_events,
   file_palisade_v1_download_events,
+  file_palisade_v1_signing_events,
   file_palisade_v1_alert_events,
   file_palisade_v1_ingest_commands,
   file_palisade_v1_promotion_commands,

@@ -3,6 +3,7 @@ export * from './gen/palisade/v1/version_events_pb';
 export * from './gen/palisade/v1/advisory_events_pb';
 export * from './gen/palisade/v1/recall_events_pb';
 export * from './gen/palisade/v1/download_events_pb';
+export * from './gen/palisade/v1/signing_events_pb';
 export * from './gen/palisade/v1/alert_events_pb';
 export * from './gen/palisade/v1/ingest_commands_pb';
 export * from './gen/palisade/v1/promotion_commands_pb';

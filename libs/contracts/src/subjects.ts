@@ -8,7 +8,7 @@ import { ContractErrorCode } from './errors';
  * (`registry.cmd.>`) are request/reply and must not be captured by any stream.
  */
 export const STREAMS = {
-  REGISTRY: { name: 'REGISTRY', subjects: ['registry.evt.version.>', 'registry.evt.advisory.>', 'registry.evt.recall.>'] },
+  REGISTRY: { name: 'REGISTRY', subjects: ['registry.evt.version.>', 'registry.evt.advisory.>', 'registry.evt.recall.>', 'registry.evt.key.>'] },
   DOWNLOADS: { name: 'DOWNLOADS', subjects: ['registry.evt.download.>'] },
   ALERTS: { name: 'ALERTS', subjects: ['alerts.>'] },
 } as const;
@@ -28,6 +28,7 @@ export const EventSubjects = {
   recallOpened: 'registry.evt.recall.opened',
   recallClosed: 'registry.evt.recall.closed',
   downloadRecorded: 'registry.evt.download.recorded',
+  keysChanged: 'registry.evt.key.changed',
 } as const;
 
 /** Request/reply command subjects, `registry.cmd.<service>.<verb>`. */

@@ -4,17 +4,18 @@ import { PingRoute } from './http/ping.route';
 import { REGISTRY_ROUTES, type RegistryRoute } from './http/registry-request';
 import { RegistryRouter } from './http/registry-router';
 import { PackagesModule, packageRoutes } from './packages/packages.module';
+import { SignaturesModule, signatureRoutes } from './signatures/signatures.module';
 
 /** The gateway: the npm registry protocol over accounts and the per-view package read models. */
 @Module({
-  imports: [AccountsModule, PackagesModule],
+  imports: [AccountsModule, PackagesModule, SignaturesModule],
   providers: [
     RegistryRouter,
     PingRoute,
     {
       provide: REGISTRY_ROUTES,
       useFactory: (...routes: RegistryRoute[]) => routes,
-      inject: [PingRoute, ...accountRoutes, ...packageRoutes],
+      inject: [PingRoute, ...accountRoutes, ...signatureRoutes, ...packageRoutes],
     },
   ],
 })

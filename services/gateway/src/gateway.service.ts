@@ -3,13 +3,14 @@ import { gatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { accountEntities, accountMigrations } from './accounts/accounts.module';
 import { packageEntities, packageMigrations } from './packages/packages.module';
+import { signatureMigrations } from './signatures/signatures.module';
 
 export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   module: GatewayModule,
   port: { variable: 'PALISADE_PORT', default: 4873 },
   blobStore: true,
-  migrations: [...accountMigrations, ...packageMigrations],
+  migrations: [...accountMigrations, ...packageMigrations, ...signatureMigrations],
   entities: [...accountEntities, ...packageEntities],
   config: gatewayConfig,
   // A publish carries its tarball base64-encoded in JSON (4/3 of its size) plus the manifest.

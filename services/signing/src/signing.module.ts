@@ -1,5 +1,31 @@
 import { Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '@palisade/config';
+import { DATA_SOURCE, LOGGER, SERVICE_CONFIG } from '@palisade/platform';
+import { KeysAdminController } from './admin/keys-admin.controller';
+import { loadKeyEncryptionKey } from './keys/kek-source';
+import { KEY_PROVIDER, type KeyProvider } from './keys/key-provider';
+import { KeyRingService } from './keys/key-ring.service';
+import { LocalKeyProvider } from './keys/local-key-provider';
+import { VersionEventsController } from './signatures/version-events.controller';
+import { VersionSigner } from './signatures/version-signer';
+import { signingSettings } from './signing.config';
 
-/** The signing service: registry keys, npm-compatible signatures, attestations, transparency log. */
-@Module({})
+/** The local key provider, its KEK from configuration or from the data folder. */
+export const localKeyProvider = {
+  provide: KEY_PROVIDER,
+  inject: [DATA_SOURCE, SERVICE_CONFIG, LOGGER],
+  useFactory: async (dataSource: DataSource, config: Readonly<Record<string, unknown>>, logger: Logger): Promise<KeyProvider> => {
+    const settings = signingSettings(config);
+    const { kek, source, path } = await loadKeyEncryptionKey(settings.kek, settings.dataDir);
+    if (source === 'file') logger.warn({ path }, 'PALISADE_SIGNING_KEK is unset: registry private keys are sealed with the generated key in this file; set PALISADE_SIGNING_KEK in production');
+    return new LocalKeyProvider(dataSource, kek);
+  },
+};
+
+/** The signing service: registry keys and npm-compatible registry signatures. */
+@Module({
+  controllers: [VersionEventsController, KeysAdminController],
+  providers: [localKeyProvider, KeyRingService, VersionSigner],
+})
 export class SigningModule {}

@@ -69,6 +69,6 @@ export const packageEntities: Function[] = [];
     SearchService,
     ...packageRoutes,
   ],
-  exports: [...packageRoutes],
+  exports: [PackageChanges, ...packageRoutes],
 })
 export class PackagesModule {}

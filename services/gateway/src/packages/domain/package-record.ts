@@ -14,6 +14,8 @@ export interface VersionRecord {
   publisher?: string;
   /** Gateway-owned deprecation message; shown in every view. */
   deprecated?: string;
+  /** Registry signatures of these exact bytes, served as `dist.signatures`. */
+  signatures?: ReadonlyArray<{ keyid: string; sig: string }>;
 }
 
 /** Everything a packument of any view is rendered from. */

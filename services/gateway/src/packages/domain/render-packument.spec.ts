@@ -139,3 +139,18 @@ describe('hasInstallScript', () => {
     expect(hasInstallScript({})).toBe(false);
   });
 });
+
+describe('renderPackument (registry signatures)', () => {
+  const signed = version('1.0.0', { dist: { integrity: 'sha512-client', signatures: [{ keyid: 'SHA256:forged', sig: 'Zm9yZ2Vk' }] } }, {
+    signatures: [{ keyid: 'SHA256:registry', sig: 'c2lnbmVk' }],
+  });
+  const unsigned = version('1.1.0', { dist: { integrity: 'sha512-client', signatures: [{ keyid: 'SHA256:forged', sig: 'Zm9yZ2Vk' }] } });
+  const pkg = record([signed, unsigned], { dev: ['1.0.0', '1.1.0'] });
+
+  it.each(['full', 'abbreviated'] as const)('serves only the registry’s own signatures in dist (%s)', (representation) => {
+    const doc = renderPackument(pkg, 'dev', REG, representation);
+    expect(at(doc, 'versions', '1.0.0', 'dist', 'signatures')).toEqual([{ keyid: 'SHA256:registry', sig: 'c2lnbmVk' }]);
+    expect(at(doc, 'versions', '1.1.0', 'dist', 'signatures')).toBeUndefined();
+    expect(at(doc, 'time', '1.0.0')).toBe(signed.publishedAt.toISOString());
+  });
+});

@@ -116,6 +116,9 @@ function distOf(name: string, v: VersionRecord, registryUrl: string): JsonObject
   // Never the client's URL: the tarball is served by the view the client addressed.
   dist.tarball = tarballUrl(registryUrl, name, v.version);
   dist.integrity = v.integrity;
+  // Only the registry's own signatures: a publisher's manifest must not smuggle any in.
+  delete dist.signatures;
+  if (v.signatures && v.signatures.length > 0) dist.signatures = v.signatures.map((g) => ({ keyid: g.keyid, sig: g.sig }));
   return dist;
 }
 

@@ -13,6 +13,7 @@ interface PackageRow {
   dist_tags: Record<string, string>;
   versions: Array<{ version: string; manifest: string; integrity: string; published_at: string; publisher: string | null; deprecated: string | null }>;
   admissions: Array<{ view: string; version: string; integrity: string }>;
+  signatures: Array<{ version: string; integrity: string; keyid: string; sig: string }>;
 }
 
 export type VersionState = 'live' | 'unpublished' | 'absent';
@@ -47,7 +48,9 @@ export class PackageReader {
                   'published_at', v.published_at, 'publisher', v.publisher, 'deprecated', v.deprecated)), '[]'::json)
            FROM ${s}.package_versions v WHERE v.name = p.name AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL) AS versions,
         (SELECT coalesce(json_agg(json_build_object('view', a.view, 'version', a.version, 'integrity', a.integrity)), '[]'::json)
-           FROM ${s}.view_admissions a WHERE a.name = p.name) AS admissions
+           FROM ${s}.view_admissions a WHERE a.name = p.name) AS admissions,
+        (SELECT coalesce(json_agg(json_build_object('version', g.version, 'integrity', g.integrity, 'keyid', g.keyid, 'sig', g.sig) ORDER BY g.signed_at, g.keyid), '[]'::json)
+           FROM ${s}.version_signatures g WHERE g.name = p.name) AS signatures
        FROM ${s}.packages p WHERE p.name = $1`,
       [name],
     );
@@ -115,14 +118,24 @@ export class PackageReader {
 }
 
 function toRecord(name: string, row: PackageRow): PackageRecord {
-  const versions: VersionRecord[] = row.versions.map((v) => ({
-    version: v.version,
-    manifest: parseManifest(name, v.version, v.manifest),
-    integrity: v.integrity,
-    publishedAt: new Date(v.published_at),
-    ...(v.publisher ? { publisher: v.publisher } : {}),
-    ...(v.deprecated ? { deprecated: v.deprecated } : {}),
-  }));
+  const signaturesOf = new Map<string, Array<{ keyid: string; sig: string }>>();
+  for (const g of row.signatures) {
+    // A signature is for exact bytes, like an admission.
+    const key = `${g.version}\n${g.integrity}`;
+    signaturesOf.set(key, [...(signaturesOf.get(key) ?? []), { keyid: g.keyid, sig: g.sig }]);
+  }
+  const versions: VersionRecord[] = row.versions.map((v) => {
+    const signatures = signaturesOf.get(`${v.version}\n${v.integrity}`);
+    return {
+      version: v.version,
+      manifest: parseManifest(name, v.version, v.manifest),
+      integrity: v.integrity,
+      publishedAt: new Date(v.published_at),
+      ...(v.publisher ? { publisher: v.publisher } : {}),
+      ...(v.deprecated ? { deprecated: v.deprecated } : {}),
+      ...(signatures ? { signatures } : {}),
+    };
+  });
   const integrityOf = new Map(versions.map((v) => [v.version, v.integrity]));
   const admissions = new Map<string, Set<string>>();
   for (const a of row.admissions) {

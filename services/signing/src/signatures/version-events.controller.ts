@@ -1,0 +1,35 @@
+import { Controller, Inject } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import type { DataSource } from 'typeorm';
+import { Events, decodeMessage, timestampDate, type VersionIngested } from '@palisade/contracts';
+import { PermanentError } from '@palisade/errors';
+import { applyOnce, type DeliveredMessage } from '@palisade/messaging';
+import { DATA_SOURCE } from '@palisade/platform';
+import { VersionSigner, type VersionToSign } from './version-signer';
+
+/** Signs every ingested version with the active registry key, once per message. */
+@Controller()
+export class VersionEventsController {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly signer: VersionSigner,
+  ) {}
+
+  @EventPattern(Events.versionIngested.subject)
+  async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
+    const version = toVersionToSign(decodeMessage(Events.versionIngested.schema, message.data));
+    await applyOnce(this.dataSource, 'signing.version-ingested', message, async (tx) => {
+      await this.signer.sign(tx, version);
+    });
+  }
+}
+
+export function toVersionToSign(event: VersionIngested): VersionToSign {
+  const integrity = event.tarball?.integrity ?? '';
+  if (!event.name || !event.version || !integrity) {
+    throw new PermanentError('SIGNING_EVENT_INVALID', `version.ingested needs name, version and tarball integrity (got ${event.name}@${event.version})`);
+  }
+  // The gateway serves `time[version]` from the same fields, in the same order of preference.
+  const published = event.publishedAt ?? event.ingestedAt;
+  return { name: event.name, version: event.version, integrity, publishedAt: published ? timestampDate(published) : new Date() };
+}
