@@ -36,7 +36,8 @@ describe('event and command definitions', () => {
 
   it('pair each command subject with a request and a reply schema', () => {
     for (const def of Object.values(Commands)) {
-      expect(def.subject).toMatch(/^registry\.cmd\.[a-z]+\.[a-z]+$/);
+      // The verb may be words joined by '-' (`log-checkpoint`), as subject tokens allow.
+      expect(def.subject).toMatch(/^registry\.cmd\.[a-z]+\.[a-z]+(?:-[a-z]+)*$/);
       expect(streamOf(def.subject)).toBeUndefined();
       expect(def.request.typeName).toMatch(/Request$/);
       expect(def.reply.typeName).toMatch(/Reply$/);

@@ -1,6 +1,17 @@
 import { type DescMessage, type MessageShape, type Registry, createRegistry } from '@bufbuild/protobuf';
 import { file_palisade_v1_advisory_events, AdvisoryImportedSchema } from './gen/palisade/v1/advisory_events_pb';
 import { file_palisade_v1_alert_events, type Alert, AlertSchema } from './gen/palisade/v1/alert_events_pb';
+import {
+  file_palisade_v1_attestation_commands,
+  AttestationsReplySchema,
+  AttestationsRequestSchema,
+  LogCheckpointReplySchema,
+  LogCheckpointRequestSchema,
+  LogConsistencyReplySchema,
+  LogConsistencyRequestSchema,
+  LogEntryReplySchema,
+  LogEntryRequestSchema,
+} from './gen/palisade/v1/attestation_commands_pb';
 import { file_palisade_v1_common } from './gen/palisade/v1/common_pb';
 import { file_palisade_v1_download_events, DownloadRecordedSchema } from './gen/palisade/v1/download_events_pb';
 import {
@@ -77,6 +88,10 @@ export const Commands = {
   ingestUnpublish: { subject: CommandSubjects.ingestUnpublish, request: UnpublishRequestSchema, reply: UnpublishReplySchema },
   promotionPromote: { subject: CommandSubjects.promotionPromote, request: PromoteRequestSchema, reply: PromoteReplySchema },
   recallOpen: { subject: CommandSubjects.recallOpen, request: OpenRecallRequestSchema, reply: OpenRecallReplySchema },
+  signingAttestations: { subject: CommandSubjects.signingAttestations, request: AttestationsRequestSchema, reply: AttestationsReplySchema },
+  signingLogCheckpoint: { subject: CommandSubjects.signingLogCheckpoint, request: LogCheckpointRequestSchema, reply: LogCheckpointReplySchema },
+  signingLogConsistency: { subject: CommandSubjects.signingLogConsistency, request: LogConsistencyRequestSchema, reply: LogConsistencyReplySchema },
+  signingLogEntry: { subject: CommandSubjects.signingLogEntry, request: LogEntryRequestSchema, reply: LogEntryReplySchema },
 } as const satisfies Record<string, CommandDefinition>;
 
 export type CommandName = keyof typeof Commands;
@@ -101,4 +116,5 @@ export const contractRegistry: Registry = createRegistry(
   file_palisade_v1_ingest_commands,
   file_palisade_v1_promotion_commands,
   file_palisade_v1_recall_commands,
+  file_palisade_v1_attestation_commands,
 );

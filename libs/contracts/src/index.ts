@@ -8,6 +8,7 @@ export * from './gen/palisade/v1/alert_events_pb';
 export * from './gen/palisade/v1/ingest_commands_pb';
 export * from './gen/palisade/v1/promotion_commands_pb';
 export * from './gen/palisade/v1/recall_commands_pb';
+export * from './gen/palisade/v1/attestation_commands_pb';
 // Timestamps are google.protobuf.Timestamp; re-exported so callers need no deep import.
 export { type Timestamp, timestampDate, timestampFromDate, timestampFromMs, timestampMs, timestampNow } from '@bufbuild/protobuf/wkt';
 

@@ -38,6 +38,10 @@ export const CommandSubjects = {
   ingestUnpublish: 'registry.cmd.ingest.unpublish',
   promotionPromote: 'registry.cmd.promotion.promote',
   recallOpen: 'registry.cmd.recall.open',
+  signingAttestations: 'registry.cmd.signing.attestations',
+  signingLogCheckpoint: 'registry.cmd.signing.log-checkpoint',
+  signingLogConsistency: 'registry.cmd.signing.log-consistency',
+  signingLogEntry: 'registry.cmd.signing.log-entry',
 } as const;
 
 /** Alert severities as subject tokens, lowest first (mirrors the proto `Severity` enum). */

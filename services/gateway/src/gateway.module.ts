@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule, accountRoutes } from './accounts/accounts.module';
+import { AttestationsModule, attestationRoutes } from './attestations/attestations.module';
 import { PingRoute } from './http/ping.route';
 import { REGISTRY_ROUTES, type RegistryRoute } from './http/registry-request';
 import { RegistryRouter } from './http/registry-router';
@@ -8,14 +9,15 @@ import { SignaturesModule, signatureRoutes } from './signatures/signatures.modul
 
 /** The gateway: the npm registry protocol over accounts and the per-view package read models. */
 @Module({
-  imports: [AccountsModule, PackagesModule, SignaturesModule],
+  imports: [AccountsModule, PackagesModule, SignaturesModule, AttestationsModule],
   providers: [
     RegistryRouter,
     PingRoute,
     {
       provide: REGISTRY_ROUTES,
       useFactory: (...routes: RegistryRoute[]) => routes,
-      inject: [PingRoute, ...accountRoutes, ...signatureRoutes, ...packageRoutes],
+      // `/-/...` routes before the package routes, whose name patterns would match them too.
+      inject: [PingRoute, ...accountRoutes, ...signatureRoutes, ...attestationRoutes, ...packageRoutes],
     },
   ],
 })

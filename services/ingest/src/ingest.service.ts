@@ -2,6 +2,7 @@ import type { ServiceDefinition } from '@palisade/platform';
 import { ingestConfig } from './ingest.config';
 import { IngestModule } from './ingest.module';
 import { IngestVersions1764200000001 } from './store/versions.migration';
+import { IngestVersionsProvenance1766000000100 } from './store/versions-provenance.migration';
 
 export const ingestService: ServiceDefinition = {
   name: 'ingest',
@@ -9,5 +10,5 @@ export const ingestService: ServiceDefinition = {
   port: { variable: 'PALISADE_INGEST_PORT', default: 4874 },
   blobStore: true,
   config: ingestConfig,
-  migrations: [IngestVersions1764200000001],
+  migrations: [IngestVersions1764200000001, IngestVersionsProvenance1766000000100],
 };

@@ -3,10 +3,14 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '@palisade/config';
 import { DATA_SOURCE, LOGGER, SERVICE_CONFIG } from '@palisade/platform';
 import { KeysAdminController } from './admin/keys-admin.controller';
+import { AttestationStore } from './attestations/attestation-store';
+import { Attester } from './attestations/attester';
 import { loadKeyEncryptionKey } from './keys/kek-source';
 import { KEY_PROVIDER, type KeyProvider } from './keys/key-provider';
 import { KeyRingService } from './keys/key-ring.service';
 import { LocalKeyProvider } from './keys/local-key-provider';
+import { LogCommandsController } from './log/log-commands.controller';
+import { TransparencyLog } from './log/transparency-log';
 import { VersionEventsController } from './signatures/version-events.controller';
 import { VersionSigner } from './signatures/version-signer';
 import { signingSettings } from './signing.config';
@@ -23,9 +27,9 @@ export const localKeyProvider = {
   },
 };
 
-/** The signing service: registry keys and npm-compatible registry signatures. */
+/** The signing service: registry keys, npm-compatible registry signatures, attestations and the transparency log. */
 @Module({
-  controllers: [VersionEventsController, KeysAdminController],
-  providers: [localKeyProvider, KeyRingService, VersionSigner],
+  controllers: [VersionEventsController, KeysAdminController, LogCommandsController],
+  providers: [localKeyProvider, KeyRingService, TransparencyLog, VersionSigner, Attester, AttestationStore],
 })
 export class SigningModule {}

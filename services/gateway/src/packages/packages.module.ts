@@ -12,6 +12,7 @@ import { UnpublishService } from './application/unpublish-service';
 import { PackageChanges } from './cache/package-changes';
 import { PackumentCache } from './cache/packument-cache';
 import { VersionEventsController } from './handlers/version-events.controller';
+import { AttestationsRoute, ProvenanceBundleRoute } from './routes/attestations.routes';
 import { DistTagDeleteRoute, DistTagPutRoute, DistTagsGetRoute, DistTagsPostRoute } from './routes/dist-tags.routes';
 import { PackageDeleteRoute, TarballDeleteRoute } from './routes/package-delete.route';
 import { PackagePutRoute, PackageRevisionPutRoute } from './routes/package-put.route';
@@ -23,10 +24,13 @@ import { MetadataWriter } from './store/metadata-writer';
 import { PackageReader } from './store/package-reader';
 import { PackageSearch } from './store/package-search';
 import { PackagesTables1765000000100 } from './store/packages-tables.migration';
+import { PackagesProvenance1766100000100 } from './store/packages-provenance.migration';
 import { ReadModelWriter } from './store/read-model-writer';
 
 /** Package routes, most specific patterns first (the router takes the first match). */
 export const packageRoutes: Type<RegistryRoute>[] = [
+  AttestationsRoute,
+  ProvenanceBundleRoute,
   TarballDeleteRoute,
   DistTagsGetRoute,
   DistTagsPostRoute,
@@ -41,7 +45,7 @@ export const packageRoutes: Type<RegistryRoute>[] = [
   PackumentRoute,
 ];
 
-export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100];
+export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100, PackagesProvenance1766100000100];
 // Raw SQL over the migrated tables; no TypeORM entities.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const packageEntities: Function[] = [];

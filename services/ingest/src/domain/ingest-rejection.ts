@@ -26,6 +26,12 @@ export const IngestRejectionCode = {
   VersionExists: 'INGEST_VERSION_EXISTS',
   /** The blob store could not be read; the same request may pass later. */
   StorageUnavailable: 'INGEST_STORAGE_UNAVAILABLE',
+  /** The `.sigstore` attachment is not a readable Sigstore bundle with an in-toto statement. */
+  ProvenanceInvalid: 'INGEST_PROVENANCE_INVALID',
+  /** The provenance statement is about another package, version or tarball. */
+  ProvenanceSubjectMismatch: 'INGEST_PROVENANCE_SUBJECT_MISMATCH',
+  /** The provenance was built from another repository than package.json `repository` names. */
+  ProvenanceRepositoryMismatch: 'INGEST_PROVENANCE_REPOSITORY_MISMATCH',
   PackageNotFound: 'INGEST_PACKAGE_NOT_FOUND',
   VersionNotFound: 'INGEST_VERSION_NOT_FOUND',
 } as const;

@@ -8,6 +8,7 @@ import { compareManifests, validatePackageName, validateVersion } from '@palisad
 import { DATA_SOURCE, LOGGER, METRICS } from '@palisade/platform';
 import { createCounter, type Counter, type Registry } from '@palisade/telemetry';
 import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
+import { checkProvenance, type ProvenanceRecord } from '../domain/provenance/check-provenance';
 import { clientDist, identityProblems, parsePublishedManifest, type Manifest } from '../domain/published-manifest';
 import { buildRecordedManifest } from '../domain/recorded-manifest';
 import { integrityProblems, sriAlgorithm, type TarballDigests } from '../domain/tarball-digests';
@@ -19,6 +20,8 @@ type PublishReplyInit = MessageInitShape<typeof PublishReplySchema>;
 type Accepted = Omit<PublishAccepted, '$typeName' | '$unknown'>;
 
 const BLOB_KEY = /^sha512\/[0-9a-f]{128}$/;
+/** Real bundles are a few KiB (a certificate, a log entry, the statement). */
+const PROVENANCE_MAX_BYTES = 1024 * 1024;
 
 /** Vetted input of the recording step. */
 interface CheckedPublish {
@@ -26,6 +29,7 @@ interface CheckedPublish {
   blobKey: string;
   digests: TarballDigests;
   recorded: Manifest;
+  provenance?: { blobKey: string; record: ProvenanceRecord };
 }
 
 /**
@@ -99,7 +103,18 @@ export class PublishVersion {
     if (size > this.settings.maxManifestBytes) {
       throw new IngestRejected(IngestRejectionCode.ManifestTooLarge, `the version manifest is ${size} bytes, more than the ${this.settings.maxManifestBytes} allowed`);
     }
-    return { request, blobKey: tarball.key, digests, recorded };
+    const provenance = await this.#checkProvenance(request, digests, inspection.packageJson);
+    return { request, blobKey: tarball.key, digests, recorded, ...(provenance ? { provenance } : {}) };
+  }
+
+  /** `npm publish --provenance`: the bundle must describe these bytes and the declared repository. */
+  async #checkProvenance(request: PublishRequest, digests: TarballDigests, packageJson: Manifest): Promise<CheckedPublish['provenance']> {
+    const key = request.provenanceBundle?.key;
+    if (!key) return undefined;
+    if (!BLOB_KEY.test(key)) throw new IngestRejected(IngestRejectionCode.BadRequest, 'provenance_bundle.key must be sha512/<hex>');
+    const bytes = await this.tarballs.readSmall(key, PROVENANCE_MAX_BYTES);
+    const record = checkProvenance(bytes, { name: request.name, version: request.version, sha512: digests.hex.get('sha512') ?? '', manifest: packageJson });
+    return { blobKey: key, record };
   }
 
   #checkDigests(request: PublishRequest, dist: ReturnType<typeof clientDist>, digests: TarballDigests): void {
@@ -119,7 +134,7 @@ export class PublishVersion {
 
   /** One transaction: the row and its event exist together or not at all. */
   async #record(checked: CheckedPublish): Promise<Accepted> {
-    const { request, blobKey, digests, recorded } = checked;
+    const { request, blobKey, digests, recorded, provenance } = checked;
     const { name, version } = request;
     const answer = (newPackage: boolean, duplicate: boolean, at: Date): Accepted => ({
       name,
@@ -132,6 +147,7 @@ export class PublishVersion {
     return this.dataSource.transaction(async (tx) => {
       await versionStore.lockPackage(tx, name);
       await versionStore.lockBlob(tx, blobKey);
+      if (provenance) await versionStore.lockBlob(tx, provenance.blobKey);
       const existing = await versionStore.find(tx, name, version);
       if (existing) {
         if (existing.integrity === digests.integrity && existing.state === 'live') return answer(false, true, existing.ingestedAt);
@@ -141,7 +157,7 @@ export class PublishVersion {
         ]);
       }
       // A refused publish of the same bytes may have discarded the blob since it was read.
-      if (!(await this.tarballs.isStored(blobKey))) {
+      if (!(await this.tarballs.isStored(blobKey)) || (provenance && !(await this.tarballs.isStored(provenance.blobKey)))) {
         throw new IngestRejected(IngestRejectionCode.TarballNotFound, 'the tarball was removed while the publish was checked; send the publish again', [], true);
       }
       const newPackage = !(await versionStore.packageExists(tx, name));
@@ -158,6 +174,7 @@ export class PublishVersion {
         distTag: request.distTag,
         publisherPrincipal: request.publisher?.principal,
         publisherTokenId: request.publisher?.tokenId || undefined,
+        ...(provenance ? { provenance } : {}),
         publishedAt: now,
         ingestedAt: now,
       });
@@ -183,13 +200,17 @@ export class PublishVersion {
   }
 
   async #discard(request: PublishRequest): Promise<void> {
-    const key = request.tarball?.key;
-    if (!key || !BLOB_KEY.test(key)) return;
+    for (const key of [request.tarball?.key, request.provenanceBundle?.key]) {
+      if (key && BLOB_KEY.test(key)) await this.#discardBlob(key);
+    }
+  }
+
+  async #discardBlob(key: string): Promise<void> {
     try {
       const outcome = await this.tarballs.discardUnreferenced(key);
-      this.logger.debug({ key, outcome }, 'refused tarball handled');
+      this.logger.debug({ key, outcome }, 'refused blob handled');
     } catch (e: unknown) {
-      this.logger.warn({ err: e, key }, 'could not discard a refused tarball; it stays in the blob store');
+      this.logger.warn({ err: e, key }, 'could not discard a refused blob; it stays in the blob store');
     }
   }
 }

@@ -35,6 +35,20 @@ export class TarballSource {
     });
   }
 
+  /** A small blob read whole (a provenance bundle); more than `maxBytes` is a refusal. */
+  readSmall(key: string, maxBytes: number): Promise<Buffer> {
+    return this.#read(key, async (stream) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of stream) {
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) throw new IngestRejected(IngestRejectionCode.ProvenanceInvalid, `the provenance bundle is larger than ${maxBytes} bytes`);
+        chunks.push(chunk as Buffer);
+      }
+      return Buffer.concat(chunks);
+    });
+  }
+
   isStored(key: string): Promise<boolean> {
     return this.blobs.has(key).catch((e: unknown) => {
       throw storageRefusal(e, key);

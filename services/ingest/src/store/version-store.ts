@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { quotedSchemaOf } from '@palisade/persistence';
+import type { ProvenanceRecord } from '../domain/provenance/check-provenance';
 
 export type VersionState = 'live' | 'unpublished';
 
@@ -15,6 +16,8 @@ export interface RecordedVersion {
   distTag: string;
   publisherPrincipal?: string;
   publisherTokenId?: string;
+  /** The stored `.sigstore` bundle and what was checked in it. */
+  provenance?: { blobKey: string; record: ProvenanceRecord };
   publishedAt: Date;
   ingestedAt: Date;
 }
@@ -65,18 +68,39 @@ export const versionStore = {
     return rows.length > 0;
   },
 
-  /** True while any version, live or unpublished, records these bytes. */
+  /** True while any version, live or unpublished, records these bytes (as its tarball or its provenance). */
   async blobReferenced(tx: EntityManager, blobKey: string): Promise<boolean> {
-    const rows: unknown[] = await tx.query(`SELECT 1 FROM ${quotedSchemaOf(tx.connection)}.versions WHERE blob_key = $1 LIMIT 1`, [blobKey]);
+    const s = quotedSchemaOf(tx.connection);
+    const rows: unknown[] = await tx.query(
+      `SELECT 1 FROM ${s}.versions WHERE blob_key = $1 UNION ALL SELECT 1 FROM ${s}.versions WHERE provenance_key = $1 LIMIT 1`,
+      [blobKey],
+    );
     return rows.length > 0;
   },
 
   async insert(tx: EntityManager, v: RecordedVersion): Promise<void> {
     await tx.query(
       `INSERT INTO ${quotedSchemaOf(tx.connection)}.versions
-        (name, version, integrity, shasum, blob_key, size, manifest, source, dist_tag, publisher_principal, publisher_token_id, published_at, ingested_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [v.name, v.version, v.integrity, v.shasum, v.blobKey, v.size, JSON.stringify(v.manifest), v.source, v.distTag, v.publisherPrincipal ?? null, v.publisherTokenId ?? null, v.publishedAt, v.ingestedAt],
+        (name, version, integrity, shasum, blob_key, size, manifest, source, dist_tag, publisher_principal, publisher_token_id, published_at, ingested_at,
+         provenance_key, provenance)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        v.name,
+        v.version,
+        v.integrity,
+        v.shasum,
+        v.blobKey,
+        v.size,
+        JSON.stringify(v.manifest),
+        v.source,
+        v.distTag,
+        v.publisherPrincipal ?? null,
+        v.publisherTokenId ?? null,
+        v.publishedAt,
+        v.ingestedAt,
+        v.provenance?.blobKey ?? null,
+        v.provenance ? JSON.stringify(v.provenance.record) : null,
+      ],
     );
   },
 

@@ -5,21 +5,39 @@ import { Events, decodeMessage, timestampDate, type VersionIngested } from '@pal
 import { PermanentError } from '@palisade/errors';
 import { applyOnce, type DeliveredMessage } from '@palisade/messaging';
 import { DATA_SOURCE } from '@palisade/platform';
+import { admissionAttestation } from '../attestations/admission-attestation';
+import { Attester } from '../attestations/attester';
+import { publishAttestation } from '../attestations/publish-attestation';
 import { VersionSigner, type VersionToSign } from './version-signer';
 
-/** Signs every ingested version with the active registry key, once per message. */
+/**
+ * Signs every ingested version with the active registry key and attests its publish; attests each
+ * admission to a view. Once per message, each effect in the transaction that logs it.
+ */
 @Controller()
 export class VersionEventsController {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly signer: VersionSigner,
+    private readonly attester: Attester,
   ) {}
 
   @EventPattern(Events.versionIngested.subject)
   async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
-    const version = toVersionToSign(decodeMessage(Events.versionIngested.schema, message.data));
+    const event = decodeMessage(Events.versionIngested.schema, message.data);
+    const version = toVersionToSign(event);
+    const attestation = publishAttestation(event, version);
     await applyOnce(this.dataSource, 'signing.version-ingested', message, async (tx) => {
       await this.signer.sign(tx, version);
+      await this.attester.attest(tx, attestation);
+    });
+  }
+
+  @EventPattern(Events.versionPromoted.subject)
+  async onPromoted(@Payload() message: DeliveredMessage): Promise<void> {
+    const attestation = admissionAttestation(decodeMessage(Events.versionPromoted.schema, message.data));
+    await applyOnce(this.dataSource, 'signing.version-promoted', message, async (tx) => {
+      await this.attester.attest(tx, attestation);
     });
   }
 }

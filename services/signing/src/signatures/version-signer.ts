@@ -5,6 +5,8 @@ import { addToOutbox } from '@palisade/messaging';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { KEY_PROVIDER, type KeyProvider } from '../keys/key-provider';
 import { KeyRingService } from '../keys/key-ring.service';
+import { registrySignatureEntry } from '../log/log-entries';
+import { TransparencyLog } from '../log/transparency-log';
 import { signedMessage } from './signed-message';
 
 export interface VersionToSign {
@@ -29,9 +31,10 @@ export class VersionSigner {
   constructor(
     private readonly keyRing: KeyRingService,
     @Inject(KEY_PROVIDER) private readonly provider: KeyProvider,
+    private readonly log: TransparencyLog,
   ) {}
 
-  /** The new signature, or null when these bytes were signed before. Emits `version.signed`. */
+  /** The new signature, or null when these bytes were signed before. Emits `version.signed` and logs the signature. */
   async sign(tx: EntityManager, version: VersionToSign): Promise<VersionSignature | null> {
     const s = quotedSchemaOf(tx.connection);
     const message = signedMessage(version.name, version.version, version.integrity);
@@ -48,6 +51,7 @@ export class VersionSigner {
         `INSERT INTO ${s}.signatures (name, version, integrity, keyid, sig, published_at, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [version.name, version.version, version.integrity, key.keyid, sig, version.publishedAt, signedAt],
       );
+      await this.log.append(tx, 'registry-signature', registrySignatureEntry({ ...version, keyid: key.keyid, sig }));
       await addToOutbox(tx, {
         subject: Events.versionSigned.subject,
         schema: Events.versionSigned.schema.typeName,

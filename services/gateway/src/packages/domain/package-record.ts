@@ -16,6 +16,8 @@ export interface VersionRecord {
   deprecated?: string;
   /** Registry signatures of these exact bytes, served as `dist.signatures`. */
   signatures?: ReadonlyArray<{ keyid: string; sig: string }>;
+  /** Predicate type of the publisher's provenance bundle, when the version has one. */
+  provenancePredicateType?: string;
 }
 
 /** Everything a packument of any view is rendered from. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PackageRecord, VersionRecord } from './package-record';
+import { attestationsUrl } from './provenance';
 import { tarballUrl } from './tarball-file';
 import { viewDistTags } from './view-dist-tags';
 import { visibleVersions } from './versions';
@@ -119,6 +120,9 @@ function distOf(name: string, v: VersionRecord, registryUrl: string): JsonObject
   // Only the registry's own signatures: a publisher's manifest must not smuggle any in.
   delete dist.signatures;
   if (v.signatures && v.signatures.length > 0) dist.signatures = v.signatures.map((g) => ({ keyid: g.keyid, sig: g.sig }));
+  // Likewise attestations: only when this registry serves a bundle it checked (a 404 there fails npm's audit).
+  delete dist.attestations;
+  if (v.provenancePredicateType) dist.attestations = { url: attestationsUrl(registryUrl, name, v.version), provenance: { predicateType: v.provenancePredicateType } };
   return dist;
 }
 

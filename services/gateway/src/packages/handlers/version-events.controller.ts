@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 import { Events, decodeMessage, timestampDate } from '@palisade/contracts';
 import { PermanentError } from '@palisade/errors';
 import { applyOnce, type DeliveredMessage } from '@palisade/messaging';
-import { DATA_SOURCE } from '@palisade/platform';
+import { BLOB_STORE, DATA_SOURCE } from '@palisade/platform';
+import type { BlobStore } from '@palisade/storage';
+import { predicateTypeOf } from '../domain/provenance';
 import { PackageChanges } from '../cache/package-changes';
 import { ReadModelWriter } from '../store/read-model-writer';
 import { toIngestedVersion } from './ingested-version';
@@ -16,11 +18,18 @@ export class VersionEventsController {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly writer: ReadModelWriter,
     private readonly changes: PackageChanges,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   @EventPattern(Events.versionIngested.subject)
   async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
     const version = toIngestedVersion(decodeMessage(Events.versionIngested.schema, message.data));
+    if (version.provenanceKey) {
+      // Read once here so a packument render never touches the blob store. A storage error is retried.
+      const predicateType = predicateTypeOf(await readAll(await this.blobs.get(version.provenanceKey)));
+      if (!predicateType) throw new PermanentError('GATEWAY_EVENT_INVALID', `the provenance bundle of ${version.name}@${version.version} has no in-toto statement`);
+      version.provenancePredicateType = predicateType;
+    }
     await applyOnce(this.dataSource, 'gateway.version-ingested', message, (tx) => this.writer.applyIngested(tx, version));
     this.changes.changed(version.name);
   }
@@ -50,4 +59,10 @@ export class VersionEventsController {
     await applyOnce(this.dataSource, 'gateway.version-unpublished', message, (tx) => this.writer.applyUnpublished(tx, event.name, event.version, at));
     this.changes.changed(event.name);
   }
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }

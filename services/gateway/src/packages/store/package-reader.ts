@@ -11,7 +11,7 @@ interface PackageRow {
   modified_at: Date;
   maintainers: Array<{ name: string; email: string | null }>;
   dist_tags: Record<string, string>;
-  versions: Array<{ version: string; manifest: string; integrity: string; published_at: string; publisher: string | null; deprecated: string | null }>;
+  versions: Array<{ version: string; manifest: string; integrity: string; published_at: string; publisher: string | null; deprecated: string | null; provenance: string | null }>;
   admissions: Array<{ view: string; version: string; integrity: string }>;
   signatures: Array<{ version: string; integrity: string; keyid: string; sig: string }>;
 }
@@ -45,7 +45,8 @@ export class PackageReader {
            FROM ${s}.package_maintainers m WHERE m.name = p.name) AS maintainers,
         (SELECT coalesce(json_object_agg(t.tag, t.version), '{}'::json) FROM ${s}.dist_tags t WHERE t.name = p.name) AS dist_tags,
         (SELECT coalesce(json_agg(json_build_object('version', v.version, 'manifest', v.manifest_json, 'integrity', v.integrity,
-                  'published_at', v.published_at, 'publisher', v.publisher, 'deprecated', v.deprecated)), '[]'::json)
+                  'published_at', v.published_at, 'publisher', v.publisher, 'deprecated', v.deprecated,
+                  'provenance', v.provenance_predicate_type)), '[]'::json)
            FROM ${s}.package_versions v WHERE v.name = p.name AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL) AS versions,
         (SELECT coalesce(json_agg(json_build_object('view', a.view, 'version', a.version, 'integrity', a.integrity)), '[]'::json)
            FROM ${s}.view_admissions a WHERE a.name = p.name) AS admissions,
@@ -81,6 +82,18 @@ export class PackageReader {
       [view, name, version],
     );
     return rows.length === 0 ? null : { blobKey: rows[0].blob_key, integrity: rows[0].integrity, size: Number(rows[0].size) };
+  }
+
+  /** The provenance bundle of a version the view serves, when it has one. */
+  async provenanceIn(view: string, name: string, version: string): Promise<{ blobKey: string; predicateType: string } | null> {
+    const rows: Array<{ provenance_key: string; provenance_predicate_type: string }> = await this.dataSource.query(
+      `SELECT v.provenance_key, v.provenance_predicate_type FROM ${this.s}.package_versions v
+         JOIN ${this.s}.view_admissions a ON a.view = $1 AND a.name = v.name AND a.version = v.version AND a.integrity = v.integrity
+        WHERE v.name = $2 AND v.version = $3 AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL
+          AND v.provenance_key IS NOT NULL AND v.provenance_predicate_type IS NOT NULL`,
+      [view, name, version],
+    );
+    return rows.length === 0 ? null : { blobKey: rows[0].provenance_key, predicateType: rows[0].provenance_predicate_type };
   }
 
   async isVisible(view: string, name: string, version: string): Promise<boolean> {
@@ -134,6 +147,7 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
       ...(v.publisher ? { publisher: v.publisher } : {}),
       ...(v.deprecated ? { deprecated: v.deprecated } : {}),
       ...(signatures ? { signatures } : {}),
+      ...(v.provenance ? { provenancePredicateType: v.provenance } : {}),
     };
   });
   const integrityOf = new Map(versions.map((v) => [v.version, v.integrity]));

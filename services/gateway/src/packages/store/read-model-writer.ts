@@ -14,6 +14,8 @@ export interface IngestedVersion {
   publisher?: string;
   distTag?: string;
   provenanceKey?: string;
+  /** From the provenance bundle's statement; set with `provenanceKey`. */
+  provenancePredicateType?: string;
   description?: string;
   keywords?: string;
 }
@@ -37,14 +39,14 @@ export class ReadModelWriter {
     const s = quotedSchemaOf(tx.connection);
     await tx.query(`INSERT INTO ${s}.packages (name, created_at, modified_at) VALUES ($1, $2, $2) ON CONFLICT (name) DO NOTHING`, [v.name, v.publishedAt]);
     const stored: unknown[] = await tx.query(
-      `INSERT INTO ${s}.package_versions (name, version, manifest_json, integrity, blob_key, size, published_at, publisher, provenance_key, description, keywords)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO ${s}.package_versions (name, version, manifest_json, integrity, blob_key, size, published_at, publisher, provenance_key, description, keywords, provenance_predicate_type)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (name, version) DO UPDATE SET manifest_json = EXCLUDED.manifest_json, integrity = EXCLUDED.integrity,
          blob_key = EXCLUDED.blob_key, size = EXCLUDED.size, published_at = EXCLUDED.published_at, publisher = EXCLUDED.publisher,
-         provenance_key = EXCLUDED.provenance_key, description = EXCLUDED.description, keywords = EXCLUDED.keywords
+         provenance_key = EXCLUDED.provenance_key, provenance_predicate_type = EXCLUDED.provenance_predicate_type, description = EXCLUDED.description, keywords = EXCLUDED.keywords
        WHERE ${s}.package_versions.manifest_json IS NULL AND ${s}.package_versions.unpublished_at IS NULL
        RETURNING version`,
-      [v.name, v.version, v.manifestJson, v.integrity, v.blobKey, v.size, v.publishedAt, v.publisher ?? null, v.provenanceKey ?? null, v.description ?? null, v.keywords ?? null],
+      [v.name, v.version, v.manifestJson, v.integrity, v.blobKey, v.size, v.publishedAt, v.publisher ?? null, v.provenanceKey ?? null, v.description ?? null, v.keywords ?? null, v.provenancePredicateType ?? null],
     );
     if (stored.length === 0) return; // already recorded, or unpublished before this event arrived
     await tx.query(
