@@ -1,8 +1,9 @@
 import { createPublicKey } from 'node:crypto';
-import { verifyPalisadeAttestation, type ListedKey, type ServedAttestation } from '@palisade/service-signing';
+import { verifyPalisadeAttestation, type ListedKey, type ServedAttestation } from '@palisade/attestations';
 import { runCleanups, waitFor } from '@palisade/testing';
 import { detectRewrite, leafHash, verifyCheckpoint, verifyInclusionReceipt } from '@palisade/transparency-log';
-import { NpmUser } from './support/npm-cli';
+import type { NpmUser } from './support/npm-cli';
+import { createNpmUser, publishPackage } from './support/registry-user';
 import { startStack, type Stack, type StackMode } from './support/stack';
 
 // Palisade's own attestations end to end: npm publishes, then a client fetches the attestations
@@ -37,21 +38,12 @@ describe.each(modes)('Palisade attestations and transparency log (%s mode)', (mo
     );
     return found;
   };
-  const publish = async (packageJson: Record<string, unknown>) => {
-    const dir = await user.project(packageJson, { 'index.js': 'module.exports = 1;\n' });
-    expect((await user.npm(['publish'], dir)).code).toBe(0);
-  };
+  const publish = (packageJson: Record<string, unknown>) => publishPackage(user, packageJson);
 
   beforeAll(async () => {
     stack = await startStack(mode);
     registry = stack.registry('dev');
-    const response = await fetch(`${registry}-/user/org.couchdb.user:dana`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
-      body: JSON.stringify({ _id: 'org.couchdb.user:dana', name: 'dana', password: 'danas-long-password', email: 'dana@example.test', type: 'user', roles: [] }),
-    });
-    expect(response.status).toBe(201);
-    user = await NpmUser.create(registry, ((await response.json()) as { token: string }).token);
+    user = await createNpmUser(registry, stack.adminToken, 'dana');
   });
 
   afterAll(async () => {

@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { runCleanups, tempDir, waitFor } from '@palisade/testing';
-import { NpmUser } from './support/npm-cli';
+import type { NpmUser } from './support/npm-cli';
+import { createNpmUser, publishPackage, signaturesOf as signedWith } from './support/registry-user';
 import { startStack, type Stack, type StackMode } from './support/stack';
+import { tamperingProxy } from './support/tampering-proxy';
 
 // Registry signatures verified the way npm verifies them: `npm audit signatures` cannot run here
 // (its Sigstore TUF step needs the network), so the test does what it does after that step:
@@ -56,29 +58,6 @@ async function lockfilePackages(project: string): Promise<string[]> {
     .map(([path, entry]) => `${entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)}@${entry.version}`);
 }
 
-/** A proxy to the gateway that alters the first `sig` of every packument it passes on. */
-async function tamperingProxy(target: string): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host, 'accept-encoding': 'identity' } }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (c: Buffer) => chunks.push(c));
-      answer.on('end', () => {
-        let body = Buffer.concat(chunks).toString('utf8');
-        body = body.replace(/"sig":"([A-Za-z0-9+/])/, (_m, first: string) => `"sig":"${first === 'M' ? 'N' : 'M'}`);
-        const headers = { ...answer.headers };
-        delete headers['content-length'];
-        delete headers.etag;
-        res.writeHead(answer.statusCode ?? 502, headers);
-        res.end(body);
-      });
-    });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, server };
-}
-
 function signingUrl(stack: Stack): string {
   for (const child of stack.processes()) {
     for (const line of child.stdout) {
@@ -99,41 +78,18 @@ describe.each(modes)('registry signatures verified by npm\'s pacote (%s mode)', 
   let proxy: Server | undefined;
   let keysAfterRotation: NpmKey[] = [];
 
-  const signaturesOf = async (name: string, version: string): Promise<Array<{ keyid: string; sig: string }>> => {
-    let found: Array<{ keyid: string; sig: string }> = [];
-    await waitFor(
-      async () => {
-        const response = await fetch(`${registry}${name.replace('/', '%2f')}`, { headers: { accept: 'application/json' } });
-        if (response.status !== 200) return false;
-        const doc = (await response.json()) as { versions: Record<string, { dist: { signatures?: Array<{ keyid: string; sig: string }> } }> };
-        found = doc.versions[version]?.dist.signatures ?? [];
-        return found.length > 0;
-      },
-      { timeoutMs: 15_000, message: `${name}@${version} signed` },
-    );
-    return found;
-  };
+  const signaturesOf = (name: string, version: string) => signedWith(registry, name, version);
   const admin = async (path: string) => {
     const response = await fetch(`${signingUrl(stack)}/-/palisade/v1/keys${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
     expect(response.status).toBeLessThan(300);
     return (await response.json()) as { keys: Array<NpmKey & { status: string }> };
   };
-  const publish = async (packageJson: Record<string, unknown>) => {
-    const dir = await user.project(packageJson, { 'index.js': 'module.exports = 1;\n' });
-    const result = await user.npm(['publish'], dir);
-    expect(result.code).toBe(0);
-  };
+  const publish = (packageJson: Record<string, unknown>) => publishPackage(user, packageJson);
 
   beforeAll(async () => {
     stack = await startStack(mode, { PALISADE_SIGNING_ADMIN_TOKEN: ADMIN });
     registry = stack.registry('dev');
-    const response = await fetch(`${registry}-/user/org.couchdb.user:carol`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
-      body: JSON.stringify({ _id: 'org.couchdb.user:carol', name: 'carol', password: 'carols-long-password', email: 'carol@example.test', type: 'user', roles: [] }),
-    });
-    expect(response.status).toBe(201);
-    user = await NpmUser.create(registry, ((await response.json()) as { token: string }).token);
+    user = await createNpmUser(registry, stack.adminToken, 'carol');
   });
 
   afterAll(async () => {

@@ -4,21 +4,37 @@ export { KEY_PROVIDER } from './keys/key-provider';
 export type { KeyProvider, ProvidedKey } from './keys/key-provider';
 export { REVOKED_EXPIRES, npmPublicKey } from './keys/key-ring';
 export type { NpmPublicKey, RegistryKeyState, KeyStatus } from './keys/key-ring';
-export { IN_TOTO_PAYLOAD_TYPE, envelopeLogEntry, keyObjectSigner, pae, signEnvelope, verifyEnvelope } from './attestations/dsse';
-export type { DsseEnvelope, DsseSignature } from './attestations/dsse';
+// Attestation format and checks live in @palisade/attestations; re-exported for the service's callers.
 export {
   ADMISSION_PREDICATE_TYPE,
+  AttestationError,
+  IN_TOTO_PAYLOAD_TYPE,
   IN_TOTO_STATEMENT_TYPE,
+  LOG_KEY_NAME,
+  LOG_ORIGIN,
   PUBLISH_PREDICATE_TYPE,
+  envelopeLogEntry,
+  keyObjectSigner,
   npmPurl,
+  pae,
   parseStatement,
   sha512HexOf,
+  signEnvelope,
+  verifyEnvelope,
+  verifyPalisadeAttestation,
   versionStatement,
-} from './attestations/statement';
-export type { AdmissionPredicate, PublishPredicate, Statement, StatementSubject } from './attestations/statement';
-export { LOG_KEY_NAME, LOG_ORIGIN, verifyPalisadeAttestation } from './attestations/verify-attestation';
-export type { ListedKey, ServedAttestation, VerifiedAttestation } from './attestations/verify-attestation';
-export { AttestationError } from './attestations/attestation-error';
-export type { AttestationErrorCode } from './attestations/attestation-error';
+} from '@palisade/attestations';
+export type {
+  AdmissionPredicate,
+  AttestationErrorCode,
+  DsseEnvelope,
+  DsseSignature,
+  ListedKey,
+  PublishPredicate,
+  ServedAttestation,
+  Statement,
+  StatementSubject,
+  VerifiedAttestation,
+} from '@palisade/attestations';
 export { registrySignatureEntry } from './log/log-entries';
 export type { LogEntryKind } from './log/log-entries';

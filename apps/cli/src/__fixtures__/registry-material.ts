@@ -1,7 +1,6 @@
 import { createHash, createPublicKey, createSign, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { IN_TOTO_PAYLOAD_TYPE, PUBLISH_PREDICATE_TYPE, envelopeLogEntry, pae, versionStatement, type DsseEnvelope, type ServedAttestation } from '@palisade/attestations';
 import { MerkleTree, createInclusionReceipt, createKeyObjectSigner, leafHash, signCheckpoint } from '@palisade/transparency-log';
-import { preAuthEncoding, type DsseEnvelope } from '../verify/dsse';
-import type { PalisadeAttestation } from '../verify/palisade-attestation';
 import { registryKeys, type NpmRegistryKey } from '../verify/registry-keys';
 
 /** A registry signing key generated for a test, in the shapes the registry serves. */
@@ -26,8 +25,8 @@ export class TestRegistryKey {
 
   envelope(statement: unknown): DsseEnvelope {
     const payload = Buffer.from(JSON.stringify(statement));
-    const sig = sign('sha256', preAuthEncoding('application/vnd.in-toto+json', payload), { key: this.privateKey, dsaEncoding: 'der' });
-    return { payloadType: 'application/vnd.in-toto+json', payload: payload.toString('base64'), signatures: [{ keyid: this.keyid, sig: sig.toString('base64') }] };
+    const sig = sign('sha256', pae(IN_TOTO_PAYLOAD_TYPE, payload), { key: this.privateKey, dsaEncoding: 'der' });
+    return { payloadType: IN_TOTO_PAYLOAD_TYPE, payload: payload.toString('base64'), signatures: [{ keyid: this.keyid, sig: sig.toString('base64') }] };
   }
 }
 
@@ -37,17 +36,15 @@ export function integrityOf(bytes: Buffer): string {
   return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
 }
 
-export function statementFor(name: string, version: string, integrity: string): Record<string, unknown> {
-  const purl = `pkg:npm/${name.startsWith('@') ? `%40${name.slice(1)}` : name}@${version}`;
-  const hex = Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex');
-  return { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: purl, digest: { sha512: hex } }], predicateType: 'https://palisade.dev/attestation/publish/v1', predicate: { name, version } };
+export function statementFor(name: string, version: string, integrity: string): unknown {
+  return versionStatement(name, version, integrity, PUBLISH_PREDICATE_TYPE, { name, version });
 }
 
 /** An attestation logged as entry 2 of a 5-entry log whose checkpoint `logKey` signs. */
-export async function loggedAttestation(envelopeKey: TestRegistryKey, statement: unknown, logKey: TestRegistryKey = envelopeKey): Promise<PalisadeAttestation> {
+export async function loggedAttestation(envelopeKey: TestRegistryKey, statement: unknown, logKey: TestRegistryKey = envelopeKey): Promise<ServedAttestation> {
   const envelope = envelopeKey.envelope(statement);
-  const leaves = [Buffer.from('a'), Buffer.from('b'), Buffer.from(JSON.stringify(envelope)), Buffer.from('d'), Buffer.from('e')];
+  const leaves = [Buffer.from('a'), Buffer.from('b'), envelopeLogEntry(envelope), Buffer.from('d'), Buffer.from('e')];
   const tree = new MerkleTree(leaves.map((l) => leafHash(l)));
   const note = await signCheckpoint({ origin: 'palisade.test/log', treeSize: 5, rootHash: tree.root(5).toString('base64') }, createKeyObjectSigner('palisade', logKey.privateKey));
-  return { predicateType: 'https://palisade.dev/attestation/publish/v1', envelope, logEntry: createInclusionReceipt(tree, 2, note) };
+  return { predicateType: PUBLISH_PREDICATE_TYPE, envelope, logEntry: createInclusionReceipt(tree, 2, note) };
 }

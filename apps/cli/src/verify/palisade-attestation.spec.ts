@@ -40,4 +40,13 @@ describe('checkPalisadeAttestation', () => {
     const altered = { ...att, logEntry: { ...att.logEntry, hashes: [Buffer.alloc(32, 7).toString('base64'), ...att.logEntry.hashes.slice(1)] } };
     expect(checkPalisadeAttestation(altered, pkg, keyMap(key)).status).toBe('invalid');
   });
+
+  it('fails what is not a DSSE envelope of an in-toto statement about the served predicate type', async () => {
+    const att = await loggedAttestation(key, statementFor('@s/mid', '2.0.0', integrity));
+    const notEnvelope = { ...att, envelope: { payloadType: 'x' } } as unknown as typeof att;
+    expect(checkPalisadeAttestation(notEnvelope, pkg, keyMap(key)).detail).toBe(`@s/mid@2.0.0 attestation ${att.predicateType}: not a DSSE envelope: payloadType and payload must be strings`);
+    expect(checkPalisadeAttestation({ ...att, predicateType: 'https://palisade.dev/attestation/admission/v1' }, pkg, keyMap(key)).detail).toContain(
+      "the signed statement's predicate type is https://palisade.dev/attestation/publish/v1",
+    );
+  });
 });

@@ -1,5 +1,5 @@
+import type { ServedAttestation } from '@palisade/attestations';
 import { CliError, CliErrorCode } from '../cli-error';
-import type { PalisadeAttestation } from './palisade-attestation';
 import type { NpmRegistryKey } from './registry-keys';
 
 export interface FullPackument {
@@ -23,8 +23,8 @@ export class RegistryClient {
   }
 
   /** `null` when the registry has no attestations for the version (404). */
-  async attestations(registry: string, name: string, version: string): Promise<PalisadeAttestation[] | null> {
-    const body = await this.json<{ attestations?: PalisadeAttestation[] }>(`${registry}-/palisade/v1/attestations/${name.replace('/', '%2f')}@${encodeURIComponent(version)}`);
+  async attestations(registry: string, name: string, version: string): Promise<ServedAttestation[] | null> {
+    const body = await this.json<{ attestations?: ServedAttestation[] }>(`${registry}-/palisade/v1/attestations/${name.replace('/', '%2f')}@${encodeURIComponent(version)}`);
     return body === null ? null : (body.attestations ?? []);
   }
 

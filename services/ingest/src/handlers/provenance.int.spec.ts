@@ -45,6 +45,7 @@ describe('ingest publish with provenance', () => {
     });
     const event = (await ingest.outbox()).find((r) => r.message.name === '@prov/ok');
     expect(event?.message.provenanceBundle).toMatchObject({ key: bundleKey });
+    expect(event?.message).toMatchObject({ sourceRepository: 'https://github.com/acme/ok', sourceCommit: 'feedface' });
   });
 
   it('refuses a bundle about other bytes and discards both blobs', async () => {

@@ -191,6 +191,8 @@ export class PublishVersion {
           distTag: request.distTag,
           publisher: request.publisher,
           provenanceBundle: request.provenanceBundle,
+          sourceRepository: provenance?.record.repository ?? '',
+          sourceCommit: provenance?.record.commit ?? '',
           publishedAt: timestampFromDate(now),
           ingestedAt: timestampFromDate(now),
         }),

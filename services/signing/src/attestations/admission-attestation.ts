@@ -1,7 +1,7 @@
 import { timestampDate, type VersionPromoted } from '@palisade/contracts';
 import { PermanentError } from '@palisade/errors';
 import type { AttestationRequest } from './attester';
-import { ADMISSION_PREDICATE_TYPE, type AdmissionPredicate } from './statement';
+import { ADMISSION_PREDICATE_TYPE, type AdmissionPredicate } from '@palisade/attestations';
 
 /** The admission attestation of a version.promoted: one per version and view. */
 export function admissionAttestation(event: VersionPromoted): AttestationRequest<AdmissionPredicate> {

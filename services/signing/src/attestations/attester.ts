@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { IN_TOTO_PAYLOAD_TYPE, signEnvelope, versionStatement } from '@palisade/attestations';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { createInclusionReceipt } from '@palisade/transparency-log';
 import { KEY_PROVIDER, type KeyProvider } from '../keys/key-provider';
 import { KeyRingService } from '../keys/key-ring.service';
 import { attestationEntry } from '../log/log-entries';
 import { TransparencyLog } from '../log/transparency-log';
-import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse';
-import { versionStatement } from './statement';
 
 export interface AttestationSubject {
   name: string;

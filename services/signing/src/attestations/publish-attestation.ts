@@ -1,11 +1,10 @@
 import { timestampDate, type VersionIngested } from '@palisade/contracts';
 import type { AttestationRequest } from './attester';
-import { PUBLISH_PREDICATE_TYPE, type PublishPredicate } from './statement';
+import { PUBLISH_PREDICATE_TYPE, type PublishPredicate } from '@palisade/attestations';
 
 /**
- * The publish attestation of an ingested version. `source` stays null: version.ingested carries
- * the provenance bundle's blob, not the repository and commit it names; once it carries them
- * they go here.
+ * The publish attestation of an ingested version. `source` is the repository and commit of the
+ * publisher's provenance, as ingest checked them against package.json; null without provenance.
  */
 export function publishAttestation(event: VersionIngested, version: { name: string; version: string; integrity: string; publishedAt: Date }): AttestationRequest<PublishPredicate> {
   return {
@@ -16,7 +15,7 @@ export function publishAttestation(event: VersionIngested, version: { name: stri
       publisher: event.publisher?.principal ? { principal: event.publisher.principal, tokenId: event.publisher.tokenId } : null,
       publishedAt: (event.publishedAt ? timestampDate(event.publishedAt) : version.publishedAt).toISOString(),
       integrity: version.integrity,
-      source: null,
+      source: event.sourceRepository ? { repository: event.sourceRepository, commit: event.sourceCommit } : null,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { envelopeLogEntry, type DsseEnvelope } from '../attestations/dsse';
+import { envelopeLogEntry, type DsseEnvelope } from '@palisade/attestations';
 
 export type LogEntryKind = 'registry-signature' | 'attestation';
 

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import { envelopeLogEntry, verifyPalisadeAttestation, type DsseEnvelope, type ListedKey } from '@palisade/attestations';
 import {
   Commands,
   Events,
@@ -13,9 +14,6 @@ import { EmbeddedBus } from '@palisade/messaging';
 import { startService, type RunningService } from '@palisade/platform';
 import { createTestDatabase, freePort, runCleanups, tempDir, waitFor } from '@palisade/testing';
 import { decodeRootHash, detectRewrite, leafHash, verifyCheckpoint, verifyInclusionReceipt, type InclusionReceipt } from '@palisade/transparency-log';
-import type { DsseEnvelope } from '../attestations/dsse';
-import { envelopeLogEntry } from '../attestations/dsse';
-import { verifyPalisadeAttestation, type ListedKey } from '../attestations/verify-attestation';
 import { signingService } from '../signing.service';
 
 // Attestations and the transparency log, in-process on the embedded bus with a database of its

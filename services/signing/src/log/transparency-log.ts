@@ -1,10 +1,10 @@
 import { createPublicKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { LOG_KEY_NAME, LOG_ORIGIN } from '@palisade/attestations';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { DATA_SOURCE } from '@palisade/platform';
 import { MerkleTree, leafHash, signCheckpoint, type CheckpointSigner } from '@palisade/transparency-log';
-import { LOG_KEY_NAME, LOG_ORIGIN } from '../attestations/verify-attestation';
 import { KEY_PROVIDER, type KeyProvider } from '../keys/key-provider';
 import type { RegistryKeyState } from '../keys/key-ring';
 import { KeyRingService } from '../keys/key-ring.service';

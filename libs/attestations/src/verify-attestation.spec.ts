@@ -1,12 +1,14 @@
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { isPalisadeError } from '@palisade/errors';
+import { AttestationError } from './attestation-error';
 import { MerkleTree, createInclusionReceipt, createKeyObjectSigner, leafHash, signCheckpoint } from '@palisade/transparency-log';
-import { keyIdOf } from '../keys/key-id';
 import { envelopeLogEntry, keyObjectSigner, signEnvelope, type DsseEnvelope } from './dsse';
 import { PUBLISH_PREDICATE_TYPE, versionStatement } from './statement';
-import { verifyPalisadeAttestation, type ListedKey, type ServedAttestation } from './verify-attestation';
+import { verifyAttestation, verifyPalisadeAttestation, type ListedKey, type ServedAttestation } from './verify-attestation';
 
 const integrityOf = (text: string) => `sha512-${createHash('sha512').update(text).digest('base64')}`;
+/** npm's key id: `SHA256:` + unpadded base64 of the sha256 of the DER SubjectPublicKeyInfo. */
+const keyIdOf = (spki: Buffer) => `SHA256:${createHash('sha256').update(spki).digest('base64').replace(/=+$/, '')}`;
 const version = { name: '@acme/widget', version: '1.2.3', integrity: integrityOf('widget bytes') };
 
 function registryKey(): { privateKey: KeyObject; listed: ListedKey } {
@@ -93,5 +95,36 @@ describe('verifyPalisadeAttestation', () => {
       'ATTESTATION_MALFORMED',
     );
   });
-});
 
+  it('says what a subject mismatch compared', async () => {
+    const otherBytes = await served(await envelopeFor({ ...version, integrity: integrityOf('other bytes') }, key), key.privateKey);
+    const thrown = (fn: () => unknown): unknown => {
+      try {
+        fn();
+      } catch (e: unknown) {
+        return e;
+      }
+      return undefined;
+    };
+    const digest = thrown(() => verifyPalisadeAttestation(otherBytes, version, [key.listed]));
+    expect(digest).toBeInstanceOf(AttestationError);
+    expect((digest as AttestationError).mismatch).toEqual({
+      field: 'sha512',
+      expected: createHash('sha512').update('widget bytes').digest('hex'),
+      signed: createHash('sha512').update('other bytes').digest('hex'),
+    });
+    const otherVersion = await served(await envelopeFor({ ...version, version: '9.9.9' }, key), key.privateKey);
+    expect((thrown(() => verifyPalisadeAttestation(otherVersion, version, [key.listed])) as AttestationError).mismatch).toEqual({
+      field: 'purl',
+      expected: 'pkg:npm/%40acme/widget@1.2.3',
+      signed: 'pkg:npm/%40acme/widget@9.9.9',
+    });
+  });
+
+  it('with keys the caller chose, checks the log origin only when asked to', async () => {
+    const attestation = await served(await envelopeFor(version, key), key.privateKey, 'palisade', 'another.example/log');
+    const trusted = new Map([[key.listed.keyid, createPublicKey(key.privateKey)]]);
+    expect(verifyAttestation(attestation, version, trusted).checkpoint.origin).toBe('another.example/log');
+    expect(failure(() => verifyAttestation(attestation, version, trusted, { origin: 'palisade' })).code).toBe('ATTESTATION_LOG_INCLUSION_INVALID');
+  });
+});
