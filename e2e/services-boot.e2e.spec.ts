@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { testDatabaseUrl, freePort, runCleanups, spawnNode, startNatsServer, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
+import { createTestDatabase, tempDir, freePort, runCleanups, spawnNode, startNatsServer, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
 
 // Every service boots as its own process against real NATS (a server of the test's own, so it
 // can be restarted) and real PostgreSQL, and reports health, readiness and metrics.
-const databaseUrl = testDatabaseUrl;
 const services = [
   { name: 'gateway', portVariable: 'PALISADE_PORT' },
   { name: 'ingest', portVariable: 'PALISADE_INGEST_PORT' },
@@ -28,11 +27,15 @@ async function get(url: string): Promise<{ status: number; body: string; type: s
 }
 
 beforeAll(async () => {
+  // A database and data folder of their own: service schemas have fixed names, and the signing
+  // keys in a reused database would not open with this run's key-encryption key.
+  const databaseUrl = await createTestDatabase('services_boot');
+  const dataDir = await tempDir('palisade-services-boot-');
   nats = await startNatsServer({ jetstream: true });
   for (const service of services) {
     const port = await freePort();
     const child = spawnNode(resolve(__dirname, `../services/${service.name}/src/main.ts`), {
-      env: { PALISADE_NATS_URL: nats.url, PALISADE_DATABASE_URL: databaseUrl, [service.portVariable]: String(port), PALISADE_LOG_LEVEL: 'info' },
+      env: { PALISADE_NATS_URL: nats.url, PALISADE_DATABASE_URL: databaseUrl, PALISADE_DATA_DIR: dataDir, [service.portVariable]: String(port), PALISADE_LOG_LEVEL: 'info' },
     });
     running.push({ name: service.name, url: `http://127.0.0.1:${port}`, child });
   }

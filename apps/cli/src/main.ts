@@ -28,7 +28,8 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   }
 }
 
-if (require.main === module) {
+/** Runs the CLI on this process's arguments and sets its exit code. */
+export function runCli(): void {
   main(process.argv.slice(2), (t) => process.stdout.write(`${t}\n`), (t) => process.stderr.write(`${t}\n`)).then(
     (code) => {
       process.exitCode = code;
@@ -39,3 +40,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli();
