@@ -1,5 +1,4 @@
-import { runCleanups, tempDir } from '@palisade/testing';
-import { makeTarball, publishBody } from './support/publish-body';
+import { makeTarball, publishBody, runCleanups, tempDir } from '@palisade/testing';
 import { startStack } from './support/stack';
 
 // `npm start` keeps everything under PALISADE_DATA_DIR: a restart serves what was published.

@@ -1,6 +1,5 @@
-import { runCleanups } from '@palisade/testing';
+import { makeTarball, publishBody, runCleanups } from '@palisade/testing';
 import { provenanceBundle, type BundleOptions } from '../services/ingest/src/__fixtures__/provenance-bundle';
-import { makeTarball, publishBody } from './support/publish-body';
 import { startStack, type Stack } from './support/stack';
 
 // Publisher provenance end to end: the `.sigstore` attachment of `npm publish --provenance`

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { runCleanups, runCommand } from '@palisade/testing';
+import { runCleanups, runCommand, waitFor } from '@palisade/testing';
 import type { NpmUser } from './support/npm-cli';
 import { createNpmUser, publishPackage, signaturesOf } from './support/registry-user';
 import { startStack, type Stack } from './support/stack';
@@ -18,8 +18,6 @@ let user: NpmUser;
 let registry: string;
 let app: string;
 let proxy: Server | undefined;
-/** `--no-require-attestations` until the registry serves /-/palisade/v1/attestations. */
-let attestationFlags: string[] = [];
 
 function verify(cwd: string, args: readonly string[]) {
   return runCommand(process.execPath, ['-r', resolve(repo, 'libs/testing/register.cjs'), resolve(repo, 'apps/cli/src/main.ts'), 'verify', ...args], { cwd, env: { PATH: process.env.PATH } });
@@ -36,8 +34,10 @@ beforeAll(async () => {
     await publishPackage(user, manifest);
   }
   for (const name of ['verify-leaf', '@verify/mid']) await signaturesOf(registry, name, '1.0.0');
-  const attestations = await fetch(`${registry}-/palisade/v1/attestations/verify-leaf@1.0.0`);
-  if (attestations.status === 404) attestationFlags = ['--no-require-attestations'];
+  // Attestations are required by default: wait until both packages have theirs (a 404 would fail).
+  for (const spec of ['verify-leaf@1.0.0', '@verify/mid@1.0.0']) {
+    await waitFor(async () => (await fetch(`${registry}-/palisade/v1/attestations/${spec}`)).status === 200, { timeoutMs: 15_000, message: `attestations of ${spec}` });
+  }
   app = await user.project({ name: 'verify-app', version: '1.0.0', private: true, dependencies: { '@verify/mid': '^1.0.0' } });
   expect((await user.npm(['install'], app)).code).toBe(0);
 }, 180_000);
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 describe('palisade verify', () => {
   it('verifies every package of an installed project and names each in the summary', async () => {
-    const result = await verify(app, ['--registry', registry, ...attestationFlags]);
+    const result = await verify(app, ['--registry', registry]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^@verify\/mid@1\.0\.0 {2}signature: ok/m);
@@ -60,7 +60,7 @@ describe('palisade verify', () => {
   });
 
   it('finds the registry from the lockfile and reports JSON', async () => {
-    const result = await verify(app, ['--json', ...attestationFlags]);
+    const result = await verify(app, ['--json']);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as { ok: boolean; packages: Array<{ name: string; registry: string; signature: { status: string } }> };
     expect(report.ok).toBe(true);
@@ -73,20 +73,15 @@ describe('palisade verify', () => {
   it('fails with a clear message when a served signature was altered', async () => {
     const tampering = await tamperingProxy(stack.baseUrl);
     proxy = tampering.server;
-    const result = await verify(app, ['--registry', `${tampering.url}/dev/`, ...attestationFlags]);
+    const result = await verify(app, ['--registry', `${tampering.url}/dev/`]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/has an invalid registry signature with keyid: SHA256:/);
     expect(result.stdout).toContain('verification FAILED');
   });
 
-  it('fails when attestations are required and the registry has none for a package', async () => {
+  it('requires attestations by default and verifies those of every package', async () => {
     const result = await verify(app, ['--registry', registry]);
-    if (attestationFlags.length > 0) {
-      expect(result.code).toBe(1);
-      expect(result.stdout).toContain('has no attestations');
-    } else {
-      expect(result.stdout).toContain('attestations:        2 verified, 0 missing, 0 invalid');
-      expect(result.code).toBe(0);
-    }
+    expect(result.stdout).toContain('attestations:        2 verified, 0 missing, 0 invalid');
+    expect(result.code).toBe(0);
   });
 });

@@ -1,8 +1,7 @@
 // npm run bench:publish — publish-to-installable latency from `dev`: the time from sending a
 // publish until the new version is in dev's abbreviated packument (what `npm install` reads),
 // over 100 publishes, for the embedded and the distributed mode.
-import { runCleanups } from '@palisade/testing';
-import { makeTarball, publishBody } from '../../e2e/support/publish-body';
+import { makeTarball, publishBody, runCleanups } from '@palisade/testing';
 import { startStack, type StackMode } from '../../e2e/support/stack';
 import { formatMs, percentile } from './stats';
 

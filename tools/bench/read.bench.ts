@@ -5,8 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, runCleanups, tempDir } from '@palisade/testing';
-import { makeTarball, publishBody } from '../../e2e/support/publish-body';
+import { freePort, makeTarball, publishBody, runCleanups, tempDir } from '@palisade/testing';
 import { startStack } from '../../e2e/support/stack';
 
 const CONNECTIONS = 16;

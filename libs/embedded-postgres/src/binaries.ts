@@ -3,7 +3,7 @@ import { chmod, cp, lstat, mkdtemp, readdir, readFile, rename, rm } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EmbeddedPostgresError } from './errors';
-import { hasCode, messageOf } from './fs-errors';
+import { exists, hasCode, messageOf } from './fs-errors';
 import { hydrateSymlinks } from './hydrate-symlinks';
 import type { RunAs } from './os-user';
 import { postgresEnv } from './postgres-env';
@@ -41,16 +41,6 @@ function whyNotRunning(binaries: PostgresBinaries, runAs: RunAs | undefined): st
   const result = spawnSync(binaries.initdb, ['--version'], { ...runAs, cwd: '/', env: postgresEnv(), encoding: 'utf8', timeout: 10_000 });
   if (result.status === 0 && /PostgreSQL/.test(result.stdout)) return undefined;
   return result.error !== undefined ? messageOf(result.error) : `exit ${result.status}: ${result.stderr.trim()}`;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (e: unknown) {
-    if (hasCode(e, 'ENOENT')) return false;
-    throw e;
-  }
 }
 
 /** Others may read and run what we copied (they may not write it): the postgres user is one of them. */

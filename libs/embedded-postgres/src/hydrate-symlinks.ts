@@ -1,20 +1,10 @@
-import { lstat, readFile, symlink } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import { hasCode } from './fs-errors';
+import { exists, hasCode } from './fs-errors';
 
 interface SymlinkEntry {
   source: string;
   target: string;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (e: unknown) {
-    if (hasCode(e, 'ENOENT')) return false;
-    throw e;
-  }
 }
 
 /** `native/lib/x` → `<nativeDir>/lib/x`; undefined for anything outside `native/` (we may run as root). */

@@ -3,11 +3,11 @@ import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { Events, decodeMessage, encodeMessage, timestampFromDate, type KeysChanged, type VersionSigned } from '@palisade/contracts';
 import { EmbeddedBus, type DeliveredMessage } from '@palisade/messaging';
-import { startService, type RunningService } from '@palisade/platform';
-import { createTestDatabase, freePort, runCleanups, tempDir, waitFor } from '@palisade/testing';
+import type { RunningService } from '@palisade/platform';
+import { runCleanups, waitFor } from '@palisade/testing';
+import { integrityOf, startSigning, type SigningHarness } from './__fixtures__/signing-harness';
 import { KEY_PROVIDER } from './keys/key-provider';
 import { LocalKeyProvider } from './keys/local-key-provider';
-import { signingService } from './signing.service';
 
 // The signing service in-process on the embedded bus, on a database of its own: it creates its
 // first key, signs ingested versions, rotates and revokes over its admin API, and never lets a
@@ -16,6 +16,7 @@ const ADMIN = `admin-${randomBytes(12).toString('hex')}`;
 const KEK = randomBytes(32).toString('base64');
 
 describe('signing service (in-process, embedded bus)', () => {
+  let harness: SigningHarness;
   let databaseUrl: string;
   let bus: EmbeddedBus;
   let service: RunningService;
@@ -24,20 +25,7 @@ describe('signing service (in-process, embedded bus)', () => {
   const signed: VersionSigned[] = [];
   const keySets: KeysChanged[] = [];
 
-  const integrityOf = (text: string) => `sha512-${createHash('sha512').update(text).digest('base64')}`;
-  const ingest = (name: string, version: string, publishedAt = new Date()) =>
-    bus.publish({
-      id: `ingested-${name}@${version}`,
-      subject: Events.versionIngested.subject,
-      schema: Events.versionIngested.schema.typeName,
-      data: encodeMessage(Events.versionIngested.schema, {
-        name,
-        version,
-        tarball: { key: `k/${name}`, integrity: integrityOf(`${name}@${version}`), size: 10 },
-        manifestJson: JSON.stringify({ name, version }),
-        publishedAt: timestampFromDate(publishedAt),
-      }),
-    });
+  const ingest = (name: string, version: string, publishedAt = new Date()) => harness.ingest(name, version, { publishedAt: timestampFromDate(publishedAt) });
   const signatureOf = async (name: string, version: string) => {
     await waitFor(() => signed.some((s) => s.name === name && s.version === version), { message: `${name}@${version} signed` });
     return signed.find((s) => s.name === name && s.version === version) as VersionSigned;
@@ -53,21 +41,12 @@ describe('signing service (in-process, embedded bus)', () => {
     verify('sha256', Buffer.from(`${s.name}@${s.version}:${s.integrity}`), publicKeyOf(spkiBase64), Buffer.from(s.signature?.sig ?? '', 'base64'));
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase('signing');
-    bus = await EmbeddedBus.open({ url: databaseUrl, schema: 'bus', pollIntervalMs: 20 });
-    service = await startService(signingService, {
-      bus,
-      telemetry: false,
-      env: {
-        PALISADE_DATABASE_URL: databaseUrl,
-        PALISADE_SIGNING_PORT: String(await freePort()),
-        PALISADE_SIGNING_KEK: KEK,
-        PALISADE_SIGNING_ADMIN_TOKEN: ADMIN,
-        PALISADE_DATA_DIR: await tempDir(),
-        PALISADE_LOG_LEVEL: 'trace',
-      },
-      logDestination: new Writable({ write: (chunk, _enc, done) => void (logs.push(String(chunk)), done()) }),
-    });
+    harness = await startSigning(
+      'signing',
+      { PALISADE_SIGNING_KEK: KEK, PALISADE_SIGNING_ADMIN_TOKEN: ADMIN, PALISADE_LOG_LEVEL: 'trace' },
+      new Writable({ write: (chunk, _enc, done) => void (logs.push(String(chunk)), done()) }),
+    );
+    ({ databaseUrl, bus, service } = harness);
     const spec = { stream: 'REGISTRY', maxDeliver: 3, backoffMs: [50], ackWaitMs: 5_000 };
     await bus.consume({ ...spec, durable: 'probe-signed', filterSubject: Events.versionSigned.subject }, async (m: DeliveredMessage) => {
       signed.push(decodeMessage(Events.versionSigned.schema, m.data));

@@ -44,13 +44,22 @@ function toHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
 /** The distributed adapter of the messaging port, on NATS JetStream. */
 export class JetStreamBus implements MessageBus {
   private readonly subscriptions = new Map<string, Subscription>();
+  /** Follows the connection's status events from the start, so health never guesses. */
+  private connected = true;
 
   private constructor(
     private readonly nc: NatsConnection,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly options: JetStreamBusOptions,
-  ) {}
+  ) {
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') this.connected = false;
+        if (status.type === 'reconnect') this.connected = true;
+      }
+    })().catch(() => undefined);
+  }
 
   static async connect(options: JetStreamBusOptions): Promise<JetStreamBus> {
     let nc: NatsConnection;
@@ -219,22 +228,7 @@ export class JetStreamBus implements MessageBus {
   health(): BusHealth {
     const subscriptions: Record<string, boolean> = {};
     for (const [name, sub] of this.subscriptions) subscriptions[name] = sub.isRunning();
-    return { connected: !this.nc.isClosed() && this.nc.status !== undefined && this.isConnectedNow(), subscriptions };
-  }
-
-  private connectedFlag = true;
-  private statusWatch?: Promise<void>;
-
-  private isConnectedNow(): boolean {
-    if (!this.statusWatch) {
-      this.statusWatch = (async () => {
-        for await (const status of this.nc.status()) {
-          if (status.type === 'disconnect') this.connectedFlag = false;
-          if (status.type === 'reconnect') this.connectedFlag = true;
-        }
-      })().catch(() => undefined);
-    }
-    return this.connectedFlag;
+    return { connected: !this.nc.isClosed() && this.connected, subscriptions };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import { envelopeLogEntry, verifyPalisadeAttestation, type DsseEnvelope, type ListedKey } from '@palisade/attestations';
 import {
@@ -11,10 +11,10 @@ import {
   type CommandDefinition,
 } from '@palisade/contracts';
 import { EmbeddedBus } from '@palisade/messaging';
-import { startService, type RunningService } from '@palisade/platform';
-import { createTestDatabase, freePort, runCleanups, tempDir, waitFor } from '@palisade/testing';
+import type { RunningService } from '@palisade/platform';
+import { runCleanups, waitFor } from '@palisade/testing';
 import { decodeRootHash, detectRewrite, leafHash, verifyCheckpoint, verifyInclusionReceipt, type InclusionReceipt } from '@palisade/transparency-log';
-import { signingService } from '../signing.service';
+import { integrityOf, startSigning, type SigningHarness } from '../__fixtures__/signing-harness';
 
 // Attestations and the transparency log, in-process on the embedded bus with a database of its
 // own: what the gateway reads over the signing commands, checked the way a client would.
@@ -22,23 +22,10 @@ describe('attestations and the transparency log (signing service, embedded bus)'
   let bus: EmbeddedBus;
   let service: RunningService;
   let keys: ListedKey[];
+  let harness: SigningHarness;
 
-  const integrityOf = (text: string) => `sha512-${createHash('sha512').update(text).digest('base64')}`;
   const ingest = (name: string, version: string, extra: { publisher?: { principal: string; tokenId: string } } = {}) =>
-    bus.publish({
-      id: `ingested-${name}@${version}`,
-      subject: Events.versionIngested.subject,
-      schema: Events.versionIngested.schema.typeName,
-      data: encodeMessage(Events.versionIngested.schema, {
-        name,
-        version,
-        tarball: { key: `k/${name}`, integrity: integrityOf(`${name}@${version}`), size: 10 },
-        source: VersionSource.PUBLISHED,
-        manifestJson: JSON.stringify({ name, version }),
-        publishedAt: timestampFromDate(new Date('2026-05-01T10:00:00.000Z')),
-        ...extra,
-      }),
-    });
+    harness.ingest(name, version, { source: VersionSource.PUBLISHED, publishedAt: timestampFromDate(new Date('2026-05-01T10:00:00.000Z')), ...extra });
   const call = async <Req extends DescMessage, Rep extends DescMessage>(command: CommandDefinition<Req, Rep>, request: MessageInitShape<Req>): Promise<MessageShape<Rep>> =>
     decodeMessage(command.reply, (await bus.request(command.subject, encodeMessage(command.request, request), { timeoutMs: 5_000 })).data);
   const attestationsOf = async (name: string, version: string, count: number) => {
@@ -67,19 +54,8 @@ describe('attestations and the transparency log (signing service, embedded bus)'
   const statementOf = (envelope: DsseEnvelope) => JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: Record<string, unknown> };
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(`signing_tlog_${process.pid}`);
-    bus = await EmbeddedBus.open({ url: databaseUrl, schema: 'bus', pollIntervalMs: 20 });
-    service = await startService(signingService, {
-      bus,
-      telemetry: false,
-      env: {
-        PALISADE_DATABASE_URL: databaseUrl,
-        PALISADE_SIGNING_PORT: String(await freePort()),
-        PALISADE_SIGNING_KEK: randomBytes(32).toString('base64'),
-        PALISADE_DATA_DIR: await tempDir(),
-        PALISADE_LOG_LEVEL: 'warn',
-      },
-    });
+    harness = await startSigning(`signing_tlog_${process.pid}`, { PALISADE_SIGNING_KEK: randomBytes(32).toString('base64') });
+    ({ bus, service } = harness);
     const rows: Array<{ keyid: string; public_key: string }> = await service.dataSource.query(`SELECT keyid, public_key FROM registry_keys`);
     keys = rows.map((r) => ({ keyid: r.keyid, key: r.public_key, expires: null }));
   }, 30_000);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from '../../http/registry-request';
 import { RegistryHttpError } from '../../http/registry-errors';
-import { parseVersionSpec } from '../domain/version-spec';
+import { parseVersionSpec } from '../../http/version-spec';
 import { SigningClient } from '../signing-client';
 
 /**

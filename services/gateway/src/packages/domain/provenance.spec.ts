@@ -1,4 +1,5 @@
-import { attestationsUrl, parseVersionSpec, predicateTypeOf } from './provenance';
+import { parseVersionSpec } from '../../http/version-spec';
+import { attestationsUrl, predicateTypeOf } from './provenance';
 
 describe('provenance helpers', () => {
   it('reads the predicate type of a bundle, and nothing from other bytes', () => {

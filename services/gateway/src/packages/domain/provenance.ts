@@ -20,16 +20,3 @@ export function predicateTypeOf(bundle: Buffer): string | undefined {
 export function attestationsUrl(registryUrl: string, name: string, version: string): string {
   return `${registryUrl}/-/npm/v1/attestations/${escapePackageName(name)}@${encodeURIComponent(version)}`;
 }
-
-/** `<name>@<version>` of an attestations path segment (`@scope%2fname@1.0.0` or `@scope/name@1.0.0`). */
-export function parseVersionSpec(raw: string): { name: string; version: string } | undefined {
-  let spec: string;
-  try {
-    spec = decodeURIComponent(raw);
-  } catch {
-    return undefined;
-  }
-  const at = spec.lastIndexOf('@');
-  if (at <= 0) return undefined;
-  return { name: spec.slice(0, at), version: spec.slice(at + 1) };
-}

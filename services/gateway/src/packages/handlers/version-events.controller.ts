@@ -1,5 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { buffer } from 'node:stream/consumers';
 import type { DataSource } from 'typeorm';
 import { Events, decodeMessage, timestampDate } from '@palisade/contracts';
 import { PermanentError } from '@palisade/errors';
@@ -26,7 +27,7 @@ export class VersionEventsController {
     const version = toIngestedVersion(decodeMessage(Events.versionIngested.schema, message.data));
     if (version.provenanceKey) {
       // Read once here so a packument render never touches the blob store. A storage error is retried.
-      const predicateType = predicateTypeOf(await readAll(await this.blobs.get(version.provenanceKey)));
+      const predicateType = predicateTypeOf(await buffer(await this.blobs.get(version.provenanceKey)));
       if (!predicateType) throw new PermanentError('GATEWAY_EVENT_INVALID', `the provenance bundle of ${version.name}@${version.version} has no in-toto statement`);
       version.provenancePredicateType = predicateType;
     }
@@ -59,10 +60,4 @@ export class VersionEventsController {
     await applyOnce(this.dataSource, 'gateway.version-unpublished', message, (tx) => this.writer.applyUnpublished(tx, event.name, event.version, at));
     this.changes.changed(event.name);
   }
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
 }

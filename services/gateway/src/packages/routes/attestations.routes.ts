@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { buffer } from 'node:stream/consumers';
 import { BLOB_STORE } from '@palisade/platform';
 import type { BlobStore } from '@palisade/storage';
 import { RegistryHttpError } from '../../http/registry-errors';
 import type { RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from '../../http/registry-request';
-import { parseVersionSpec } from '../domain/provenance';
+import { parseVersionSpec } from '../../http/version-spec';
 import { PackageReader } from '../store/package-reader';
 
 /** The stored bundle bytes of a version the view serves; 404 when it has none. */
@@ -11,9 +12,7 @@ async function storedBundle(reader: PackageReader, blobs: BlobStore, request: Re
   const spec = parseVersionSpec(rawSpec ?? '');
   const found = spec ? await reader.provenanceIn(request.view, spec.name, spec.version) : null;
   if (!spec || !found) throw new RegistryHttpError('PAL_ERR_NOT_FOUND', `attestations for ${rawSpec ?? ''}`);
-  const chunks: Buffer[] = [];
-  for await (const chunk of await blobs.get(found.blobKey)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return { bytes: Buffer.concat(chunks), predicateType: found.predicateType };
+  return { bytes: await buffer(await blobs.get(found.blobKey)), predicateType: found.predicateType };
 }
 
 const IMMUTABLE = 'public, max-age=300';

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { DATA_SOURCE } from '@palisade/platform';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { PermanentError } from '@palisade/errors';
+import { isRecord } from '../domain/json-shapes';
 import type { Maintainer, PackageRecord, VersionRecord } from '../domain/package-record';
 
 interface PackageRow {
@@ -111,7 +112,7 @@ export class PackageReader {
            FROM ${this.s}.package_maintainers m WHERE m.name = $1) AS maintainers`,
       [name],
     );
-    const maintainers = rows[0].maintainers.map((m) => (m.email ? { name: m.name, email: m.email } : { name: m.name }));
+    const maintainers = rows[0].maintainers.map(toMaintainer);
     return { exists: rows[0].exists || maintainers.length > 0, maintainers };
   }
 
@@ -121,12 +122,6 @@ export class PackageReader {
       [name],
     );
     return rows.map((r) => r.version);
-  }
-
-  /** Who may publish a new package into a scope: its first publisher. */
-  async scopeOwner(scope: string): Promise<string | null> {
-    const rows: Array<{ owner: string }> = await this.dataSource.query(`SELECT owner FROM ${this.s}.scope_owners WHERE scope = $1`, [scope]);
-    return rows.length === 0 ? null : rows[0].owner;
   }
 }
 
@@ -159,23 +154,26 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
     set.add(a.version);
     admissions.set(a.view, set);
   }
-  const maintainers: Maintainer[] = row.maintainers.map((m) => (m.email ? { name: m.name, email: m.email } : { name: m.name }));
   return {
     name,
     revision: Number(row.revision),
     createdAt: new Date(row.created_at),
     modifiedAt: new Date(row.modified_at),
-    maintainers,
+    maintainers: row.maintainers.map(toMaintainer),
     distTags: row.dist_tags,
     versions,
     admissions,
   };
 }
 
+function toMaintainer(m: { name: string; email: string | null }): Maintainer {
+  return m.email ? { name: m.name, email: m.email } : { name: m.name };
+}
+
 function parseManifest(name: string, version: string, json: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(json);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (isRecord(value)) return value;
   } catch {
     // reported below
   }

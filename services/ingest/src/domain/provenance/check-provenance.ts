@@ -1,6 +1,6 @@
+import { npmPurl } from '@palisade/attestations';
 import { IngestRejected, IngestRejectionCode } from '../ingest-rejection';
 import { buildSourceOf } from './build-source';
-import { npmPurl } from './package-purl';
 import { parseProvenanceBundle } from './provenance-bundle';
 import { manifestRepository, normaliseRepositoryUrl } from './repository-url';
 
