@@ -37,6 +37,14 @@ import {
   VersionSignedSchema,
   VersionUnpublishedSchema,
 } from './gen/palisade/v1/version_events_pb';
+import {
+  file_palisade_v1_upstream_events,
+  CacheTarballReplySchema,
+  CacheTarballRequestSchema,
+  VersionTamperedSchema,
+  VersionTarballCachedSchema,
+  VersionUpstreamRemovedSchema,
+} from './gen/palisade/v1/upstream_events_pb';
 import { alertSubjectOf } from './alerts';
 import { ALL_ALERTS, CommandSubjects, EventSubjects, type StreamName } from './subjects';
 
@@ -62,6 +70,9 @@ export const Events = {
   versionQuarantined: { subject: EventSubjects.versionQuarantined, stream: 'REGISTRY', schema: VersionQuarantinedSchema },
   versionReleased: { subject: EventSubjects.versionReleased, stream: 'REGISTRY', schema: VersionReleasedSchema },
   versionUnpublished: { subject: EventSubjects.versionUnpublished, stream: 'REGISTRY', schema: VersionUnpublishedSchema },
+  versionTarballCached: { subject: EventSubjects.versionTarballCached, stream: 'REGISTRY', schema: VersionTarballCachedSchema },
+  versionTampered: { subject: EventSubjects.versionTampered, stream: 'REGISTRY', schema: VersionTamperedSchema },
+  versionUpstreamRemoved: { subject: EventSubjects.versionUpstreamRemoved, stream: 'REGISTRY', schema: VersionUpstreamRemovedSchema },
   advisoryImported: { subject: EventSubjects.advisoryImported, stream: 'REGISTRY', schema: AdvisoryImportedSchema },
   recallOpened: { subject: EventSubjects.recallOpened, stream: 'REGISTRY', schema: RecallOpenedSchema },
   recallClosed: { subject: EventSubjects.recallClosed, stream: 'REGISTRY', schema: RecallClosedSchema },
@@ -86,6 +97,7 @@ export const Commands = {
   ingestPublish: { subject: CommandSubjects.ingestPublish, request: PublishRequestSchema, reply: PublishReplySchema },
   ingestFetch: { subject: CommandSubjects.ingestFetch, request: FetchRequestSchema, reply: FetchReplySchema },
   ingestUnpublish: { subject: CommandSubjects.ingestUnpublish, request: UnpublishRequestSchema, reply: UnpublishReplySchema },
+  ingestCacheTarball: { subject: CommandSubjects.ingestCacheTarball, request: CacheTarballRequestSchema, reply: CacheTarballReplySchema },
   promotionPromote: { subject: CommandSubjects.promotionPromote, request: PromoteRequestSchema, reply: PromoteReplySchema },
   recallOpen: { subject: CommandSubjects.recallOpen, request: OpenRecallRequestSchema, reply: OpenRecallReplySchema },
   signingAttestations: { subject: CommandSubjects.signingAttestations, request: AttestationsRequestSchema, reply: AttestationsReplySchema },
@@ -117,4 +129,5 @@ export const contractRegistry: Registry = createRegistry(
   file_palisade_v1_promotion_commands,
   file_palisade_v1_recall_commands,
   file_palisade_v1_attestation_commands,
+  file_palisade_v1_upstream_events,
 );
