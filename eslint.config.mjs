@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'libs/contracts/src/gen/**', '.nx/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'libs/contracts/src/gen/**', '.nx/**', 'coverage/**', 'libs/package-heuristics/src/__fixtures__/{attacks,benign-synthetic}/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

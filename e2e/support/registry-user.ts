@@ -20,7 +20,9 @@ export async function createNpmUser(registry: string, adminToken: string, name: 
 /** `npm publish` of a one-file package with this package.json. */
 export async function publishPackage(user: NpmUser, packageJson: Record<string, unknown>): Promise<void> {
   const dir = await user.project(packageJson, { 'index.js': 'module.exports = 1;\n' });
-  expect((await user.npm(['publish'], dir)).code).toBe(0);
+  const result = await user.npm(['publish'], dir);
+  // The stderr comes along so a failure says why.
+  expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr }).toEqual({ code: 0, stderr: '' });
 }
 
 /** The version's `dist.signatures` once the signing service has signed it (it signs asynchronously). */

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import {
@@ -21,6 +21,8 @@ export interface Stack {
   /** Registry URL of a view, as npm wants it (trailing slash). */
   registry(view?: string): string;
   adminToken: string;
+  /** Where the alerts go: the stack's NATS (distributed) or the embedded bus's database (embedded). */
+  bus: { natsUrl: string } | { embeddedDatabaseUrl: string };
   /** How many tarballs the blob store holds (filesystem or S3), to show a refusal stored nothing. */
   blobCount(): Promise<number>;
   /** Every process of the stack, for assertions on logs. */
@@ -51,12 +53,17 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
   const common = { PALISADE_LOG_LEVEL: 'info', PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_PORT: String(gatewayPort), PALISADE_DATA_DIR: dataDir, ...extraEnv };
   const children: ChildHandle[] = [];
   let blobRoot = join(dataDir, 'blobs', 'sha512');
+  let bus: Stack['bus'];
   if (mode === 'embedded') {
-    const child = spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: common });
+    const postgresPort = await freePort();
+    const child = spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: { ...common, PALISADE_EMBEDDED_POSTGRES_PORT: String(postgresPort) } });
     children.push(child);
     await child.waitForLine(/Palisade is running/, 120_000);
+    const password = (await readFile(join(common.PALISADE_DATA_DIR, 'postgres.password'), 'utf8')).trim();
+    bus = { embeddedDatabaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/palisade` };
   } else {
     const nats = await startNatsServer({ jetstream: true });
+    bus = { natsUrl: nats.url };
     const databaseUrl = await createTestDatabase('e2e');
     const s3Port = await freePort();
     const s3Dir = await tempDir('palisade-e2e-s3-');
@@ -87,6 +94,7 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
     baseUrl,
     registry: (view = 'dev') => `${baseUrl}/${view}/`,
     adminToken: common.PALISADE_BOOTSTRAP_TOKEN,
+    bus,
     blobCount: async () => {
       const files = await readdir(blobRoot, { recursive: true, withFileTypes: true }).catch(() => []);
       // s3rver keeps each object as `<key>._S3rver_object` beside its metadata files.

@@ -7,6 +7,10 @@ export const CliErrorCode = {
   Lockfile: 'CLI_LOCKFILE',
   /** The registry could not be reached or answered something unreadable. */
   Registry: 'CLI_REGISTRY',
+  /** No registry URL or token could be found (flags, environment, .npmrc). */
+  Config: 'CLI_CONFIG',
+  /** The registry refused the request (policy, permissions): exit 1. */
+  Refused: 'CLI_REFUSED',
 } as const;
 
 export type CliErrorCode = (typeof CliErrorCode)[keyof typeof CliErrorCode];

@@ -1,28 +1,45 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { isPalisadeError } from '@palisade/errors';
+import { RegistryRefusal } from './admin/admin-client';
+import { runAdminCommand } from './admin/admin-commands';
+import { formatRefusal } from './admin/format';
 import { parseCliArgs, USAGE } from './cli-args';
 import { CliErrorCode } from './cli-error';
 import { readLockfile } from './verify/lockfile';
 import { formatReport } from './verify/report';
 import { verifyProject } from './verify/verify-project';
 
-/** Exit codes: 0 verified, 1 verification failed, 2 usage or input error, 3 registry unreachable. */
-export async function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
+const EXIT_CODE: Record<string, number> = { [CliErrorCode.Refused]: 1, [CliErrorCode.Registry]: 3 };
+
+/**
+ * Exit codes: 0 verified / done (a promotion may still be pending), 1 verification failed or the
+ * registry refused (policy, permissions), 2 usage, input or configuration error, 3 registry
+ * unreachable or broken.
+ */
+export async function main(argv: readonly string[], out: (text: string) => void, err: (text: string) => void, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   try {
     const args = parseCliArgs(argv);
     if (args.command === 'help') {
       out(USAGE);
       return 0;
     }
-    const lock = await readLockfile(resolve(args.lockfile));
+    if (args.command !== 'verify') {
+      out(await runAdminCommand(args, { env, cwd }));
+      return 0;
+    }
+    const lock = await readLockfile(resolve(cwd, args.lockfile));
     const report = await verifyProject(lock, { requireAttestations: args.requireAttestations, ...(args.registry ? { registry: args.registry } : {}) });
     out(args.json ? JSON.stringify(report, null, 2) : formatReport(report, args.requireAttestations));
     return report.ok ? 0 : 1;
   } catch (e: unknown) {
+    if (e instanceof RegistryRefusal) {
+      err(formatRefusal(e.message, e.reasons));
+      return 1;
+    }
     if (isPalisadeError(e)) {
       err(`palisade: ${e.message}`);
-      return e.code === CliErrorCode.Registry ? 3 : 2;
+      return EXIT_CODE[e.code] ?? 2;
     }
     throw e;
   }

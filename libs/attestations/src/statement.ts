@@ -25,13 +25,22 @@ export interface PublishPredicate {
   readonly source: { readonly repository: string; readonly commit: string } | null;
 }
 
-/** A view's admission of the version under a policy version, with who approved. */
+/**
+ * A view's admission (promotion) of the version under a policy version, with who approved. The
+ * decision fields came with versioned policies; attestations made before them lack them.
+ */
 export interface AdmissionPredicate {
   readonly view: string;
   readonly fromView: string | null;
   readonly policyVersion: number;
   readonly approvers: readonly string[];
   readonly admittedAt: string;
+  /** The rules the version passed, one line each (verdict, signature, age, approvals). */
+  readonly decision?: readonly string[];
+  /** sha256 (hex) of the policy document version `policyVersion`. */
+  readonly policyDigest?: string | null;
+  /** Who requested the promotion; null for an automatic admission. */
+  readonly requestedBy?: string | null;
 }
 
 /**

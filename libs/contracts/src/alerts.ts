@@ -1,6 +1,8 @@
 import { PermanentError } from '@palisade/errors';
 import { ContractErrorCode } from './errors';
-import type { Alert } from './gen/palisade/v1/alert_events_pb';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { AlertSchema, type Alert } from './gen/palisade/v1/alert_events_pb';
+import { encodeMessage } from './codec';
 import { Severity } from './gen/palisade/v1/common_pb';
 import { type AlertSeverity, alertSubject } from './subjects';
 
@@ -30,4 +32,9 @@ export function severityFromToken(token: AlertSeverity): Severity {
 /** The subject an alert is published on, derived from its own area/severity/kind. */
 export function alertSubjectOf(alert: Pick<Alert, 'area' | 'severity' | 'kind'>): string {
   return alertSubject({ area: alert.area, severity: alertSeverityToken(alert.severity), kind: alert.kind });
+}
+
+/** An alert ready for the outbox or the bus: its subject (from its own fields), schema name and bytes. */
+export function encodeAlert(alert: MessageInitShape<typeof AlertSchema> & Pick<Alert, 'area' | 'severity' | 'kind'>): { subject: string; schema: string; data: Uint8Array } {
+  return { subject: alertSubjectOf(alert), schema: AlertSchema.typeName, data: encodeMessage(AlertSchema, alert) };
 }

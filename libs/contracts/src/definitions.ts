@@ -23,7 +23,18 @@ import {
   UnpublishReplySchema,
   UnpublishRequestSchema,
 } from './gen/palisade/v1/ingest_commands_pb';
-import { file_palisade_v1_promotion_commands, PromoteReplySchema, PromoteRequestSchema } from './gen/palisade/v1/promotion_commands_pb';
+import { file_palisade_v1_promotion_commands, ApproveRequestSchema, PromoteReplySchema, PromoteRequestSchema } from './gen/palisade/v1/promotion_commands_pb';
+import { file_palisade_v1_promotion_events, VersionDismissedSchema, VersionRefusedSchema } from './gen/palisade/v1/promotion_events_pb';
+import {
+  file_palisade_v1_promotion_policy,
+  PolicyApplyReplySchema,
+  PolicyApplyRequestSchema,
+  PolicyShowReplySchema,
+  PolicyShowRequestSchema,
+  PromotionStatusReplySchema,
+  PromotionStatusRequestSchema,
+} from './gen/palisade/v1/promotion_policy_pb';
+import { file_palisade_v1_scanning_commands, AuditReplySchema, AuditRequestSchema } from './gen/palisade/v1/scanning_commands_pb';
 import { file_palisade_v1_recall_commands, OpenRecallReplySchema, OpenRecallRequestSchema } from './gen/palisade/v1/recall_commands_pb';
 import { file_palisade_v1_signing_events, KeysChangedSchema } from './gen/palisade/v1/signing_events_pb';
 import { file_palisade_v1_recall_events, RecallClosedSchema, RecallOpenedSchema } from './gen/palisade/v1/recall_events_pb';
@@ -73,6 +84,8 @@ export const Events = {
   versionTarballCached: { subject: EventSubjects.versionTarballCached, stream: 'REGISTRY', schema: VersionTarballCachedSchema },
   versionTampered: { subject: EventSubjects.versionTampered, stream: 'REGISTRY', schema: VersionTamperedSchema },
   versionUpstreamRemoved: { subject: EventSubjects.versionUpstreamRemoved, stream: 'REGISTRY', schema: VersionUpstreamRemovedSchema },
+  versionDismissed: { subject: EventSubjects.versionDismissed, stream: 'REGISTRY', schema: VersionDismissedSchema },
+  versionRefused: { subject: EventSubjects.versionRefused, stream: 'REGISTRY', schema: VersionRefusedSchema },
   advisoryImported: { subject: EventSubjects.advisoryImported, stream: 'REGISTRY', schema: AdvisoryImportedSchema },
   recallOpened: { subject: EventSubjects.recallOpened, stream: 'REGISTRY', schema: RecallOpenedSchema },
   recallClosed: { subject: EventSubjects.recallClosed, stream: 'REGISTRY', schema: RecallClosedSchema },
@@ -99,7 +112,12 @@ export const Commands = {
   ingestUnpublish: { subject: CommandSubjects.ingestUnpublish, request: UnpublishRequestSchema, reply: UnpublishReplySchema },
   ingestCacheTarball: { subject: CommandSubjects.ingestCacheTarball, request: CacheTarballRequestSchema, reply: CacheTarballReplySchema },
   promotionPromote: { subject: CommandSubjects.promotionPromote, request: PromoteRequestSchema, reply: PromoteReplySchema },
+  promotionApprove: { subject: CommandSubjects.promotionApprove, request: ApproveRequestSchema, reply: PromoteReplySchema },
+  promotionStatus: { subject: CommandSubjects.promotionStatus, request: PromotionStatusRequestSchema, reply: PromotionStatusReplySchema },
+  promotionPolicyShow: { subject: CommandSubjects.promotionPolicyShow, request: PolicyShowRequestSchema, reply: PolicyShowReplySchema },
+  promotionPolicyApply: { subject: CommandSubjects.promotionPolicyApply, request: PolicyApplyRequestSchema, reply: PolicyApplyReplySchema },
   recallOpen: { subject: CommandSubjects.recallOpen, request: OpenRecallRequestSchema, reply: OpenRecallReplySchema },
+  scanningAudit: { subject: CommandSubjects.scanningAudit, request: AuditRequestSchema, reply: AuditReplySchema },
   signingAttestations: { subject: CommandSubjects.signingAttestations, request: AttestationsRequestSchema, reply: AttestationsReplySchema },
   signingLogCheckpoint: { subject: CommandSubjects.signingLogCheckpoint, request: LogCheckpointRequestSchema, reply: LogCheckpointReplySchema },
   signingLogConsistency: { subject: CommandSubjects.signingLogConsistency, request: LogConsistencyRequestSchema, reply: LogConsistencyReplySchema },
@@ -127,7 +145,10 @@ export const contractRegistry: Registry = createRegistry(
   file_palisade_v1_alert_events,
   file_palisade_v1_ingest_commands,
   file_palisade_v1_promotion_commands,
+  file_palisade_v1_promotion_events,
+  file_palisade_v1_promotion_policy,
   file_palisade_v1_recall_commands,
   file_palisade_v1_attestation_commands,
   file_palisade_v1_upstream_events,
+  file_palisade_v1_scanning_commands,
 );

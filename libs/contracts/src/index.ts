@@ -7,8 +7,12 @@ export * from './gen/palisade/v1/signing_events_pb';
 export * from './gen/palisade/v1/alert_events_pb';
 export * from './gen/palisade/v1/ingest_commands_pb';
 export * from './gen/palisade/v1/promotion_commands_pb';
+export * from './gen/palisade/v1/promotion_events_pb';
+export * from './gen/palisade/v1/promotion_policy_pb';
 export * from './gen/palisade/v1/recall_commands_pb';
 export * from './gen/palisade/v1/attestation_commands_pb';
+export * from './gen/palisade/v1/scanning_commands_pb';
+export * from './gen/palisade/v1/upstream_events_pb';
 // Timestamps are google.protobuf.Timestamp; re-exported so callers need no deep import.
 export { type Timestamp, timestampDate, timestampFromDate, timestampFromMs, timestampMs, timestampNow } from '@bufbuild/protobuf/wkt';
 
@@ -29,7 +33,7 @@ export {
   subjectMatches,
 } from './subjects';
 export type { AlertSeverity, AlertSubjectParts, StreamName } from './subjects';
-export { alertSeverityToken, alertSubjectOf, severityFromToken } from './alerts';
+export { alertSeverityToken, alertSubjectOf, encodeAlert, severityFromToken } from './alerts';
 export { encodeMessage, decodeMessage } from './codec';
 export { AlertEvent, Commands, Events, contractRegistry } from './definitions';
 export type { CommandDefinition, CommandName, CommandReply, CommandRequest, EventDefinition, EventName, EventPayload } from './definitions';

@@ -11,7 +11,7 @@ export { JetStreamBus } from './jetstream/jetstream-bus';
 export type { JetStreamBusOptions } from './jetstream/jetstream-bus';
 export { EmbeddedBus } from './embedded/embedded-bus';
 export type { EmbeddedBusOptions } from './embedded/embedded-bus';
-export { addToOutbox, outboxChannel } from './outbox/outbox';
+export { addAllToOutbox, addToOutbox, outboxChannel } from './outbox/outbox';
 export type { OutboxEvent } from './outbox/outbox';
 export { OutboxRelay } from './outbox/outbox-relay';
 export type { OutboxRelayOptions } from './outbox/outbox-relay';

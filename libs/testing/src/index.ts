@@ -18,3 +18,15 @@ export { runCommand } from './process/run-command';
 export type { CommandResult, RunCommandOptions } from './process/run-command';
 export { integrityOf, makeTarball, packTarball, publishBody } from './npm/publish-body';
 export type { PublishBodyOptions, TarEntry } from './npm/publish-body';
+export { startFixtureUpstream } from './fixture-upstream/fixture-upstream';
+export type {
+  FixtureDist,
+  FixtureNpmKey,
+  FixturePackageSpec,
+  FixtureRequest,
+  FixtureRequestKind,
+  FixtureTreeOptions,
+  FixtureUpstream,
+  FixtureUpstreamOptions,
+  FixtureVersionSpec,
+} from './fixture-upstream/types';

@@ -1,5 +1,6 @@
 import { bool, defineConfig, int, secret, str, url, type ConfigVar } from '@palisade/config';
 import { viewsConfig, viewsConfigShape } from '@palisade/platform';
+import { upstreamConfig, upstreamConfigShape } from '@palisade/upstream';
 
 export const gatewayConfigShape = {
   ...viewsConfigShape,
@@ -18,12 +19,14 @@ export const gatewayConfigShape = {
     schema: int({ min: 1024, max: 1024 ** 3 }).default(100 * 1024 * 1024),
     description: 'Largest tarball a publish may carry, in bytes; larger publishes get 413.',
   },
+  ...upstreamConfigShape,
 } satisfies Record<string, ConfigVar>;
 
 export const gatewayConfig = defineConfig(gatewayConfigShape, {
   rules: [
     (c) => (c.PALISADE_VIEWS.includes(c.PALISADE_DEFAULT_VIEW) ? [] : [{ variable: 'PALISADE_DEFAULT_VIEW', message: `must be one of PALISADE_VIEWS (${c.PALISADE_VIEWS.join(', ')})` }]),
     ...viewsConfig.rules,
+    ...upstreamConfig.rules,
   ],
 });
 

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule, accountRoutes } from './accounts/accounts.module';
 import { AttestationsModule, attestationRoutes } from './attestations/attestations.module';
+import { AuditModule, auditRoutes } from './audit/audit.module';
 import { PingRoute } from './http/ping.route';
 import { REGISTRY_ROUTES, type RegistryRoute } from './http/registry-request';
 import { RegistryRouter } from './http/registry-router';
 import { PackagesModule, packageRoutes } from './packages/packages.module';
+import { PromotionsModule, promotionRoutes } from './promotions/promotions.module';
 import { SignaturesModule, signatureRoutes } from './signatures/signatures.module';
+import { VerdictsModule } from './verdicts/verdicts.module';
 
 /** The gateway: the npm registry protocol over accounts and the per-view package read models. */
 @Module({
-  imports: [AccountsModule, PackagesModule, SignaturesModule, AttestationsModule],
+  imports: [AccountsModule, PackagesModule, SignaturesModule, AttestationsModule, AuditModule, VerdictsModule, PromotionsModule],
   providers: [
     RegistryRouter,
     PingRoute,
@@ -17,7 +20,7 @@ import { SignaturesModule, signatureRoutes } from './signatures/signatures.modul
       provide: REGISTRY_ROUTES,
       useFactory: (...routes: RegistryRoute[]) => routes,
       // `/-/...` routes before the package routes, whose name patterns would match them too.
-      inject: [PingRoute, ...accountRoutes, ...signatureRoutes, ...attestationRoutes, ...packageRoutes],
+      inject: [PingRoute, ...accountRoutes, ...signatureRoutes, ...attestationRoutes, ...promotionRoutes, ...auditRoutes, ...packageRoutes],
     },
   ],
 })

@@ -4,13 +4,15 @@ import { GatewayModule } from './gateway.module';
 import { accountEntities, accountMigrations } from './accounts/accounts.module';
 import { packageEntities, packageMigrations } from './packages/packages.module';
 import { signatureMigrations } from './signatures/signatures.module';
+import { promotionMigrations } from './promotions/promotions.module';
+import { verdictMigrations } from './verdicts/verdicts.module';
 
 export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   module: GatewayModule,
   port: { variable: 'PALISADE_PORT', default: 4873 },
   blobStore: true,
-  migrations: [...accountMigrations, ...packageMigrations, ...signatureMigrations],
+  migrations: [...accountMigrations, ...packageMigrations, ...signatureMigrations, ...verdictMigrations, ...promotionMigrations],
   entities: [...accountEntities, ...packageEntities],
   config: gatewayConfig,
   // A publish carries its tarball base64-encoded in JSON (4/3 of its size) plus the manifest.

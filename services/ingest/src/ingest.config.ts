@@ -1,4 +1,5 @@
 import { defineConfig, int, type ConfigVar } from '@palisade/config';
+import { upstreamConfig, upstreamConfigShape } from '@palisade/upstream';
 
 const MiB = 1024 * 1024;
 
@@ -15,9 +16,10 @@ export const ingestConfigShape = {
     schema: int({ min: 16 * 1024, max: 4 * MiB }).default(512 * 1024),
     description: 'Largest package.json read from a tarball and largest recorded version manifest (JSON bytes, readme included); it rides in events, so it stays under the NATS message size.',
   },
+  ...upstreamConfigShape,
 } satisfies Record<string, ConfigVar>;
 
-export const ingestConfig = defineConfig(ingestConfigShape);
+export const ingestConfig = defineConfig(ingestConfigShape, { rules: [...upstreamConfig.rules] });
 
 export interface IngestSettings {
   maxUnpackedBytes: number;

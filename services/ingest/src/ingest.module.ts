@@ -5,11 +5,27 @@ import { PublishVersion } from './handlers/publish-version';
 import { TarballSource } from './handlers/tarball-source';
 import { UnpublishHandler } from './handlers/unpublish.handler';
 import { UnpublishVersions } from './handlers/unpublish-versions';
+import { CacheUpstreamTarball } from './handlers/cache-upstream-tarball';
+import { FetchUpstream } from './handlers/fetch-upstream';
+import { UpstreamConnection } from './handlers/upstream-connection';
+import { UpstreamHandler } from './handlers/upstream.handler';
+import { UpstreamTrust } from './handlers/upstream-trust';
 import { INGEST_SETTINGS, ingestSettings } from './ingest.config';
+import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
 
-/** The ingest service: validates published tarballs and records versions, once and for ever. */
+/** The ingest service: validates published and upstream versions and records them, once and for ever. */
 @Module({
-  controllers: [PublishHandler, UnpublishHandler],
-  providers: [PublishVersion, UnpublishVersions, TarballSource, { provide: INGEST_SETTINGS, useFactory: ingestSettings, inject: [SERVICE_CONFIG] }],
+  controllers: [PublishHandler, UnpublishHandler, UpstreamHandler],
+  providers: [
+    PublishVersion,
+    UnpublishVersions,
+    TarballSource,
+    FetchUpstream,
+    CacheUpstreamTarball,
+    UpstreamConnection,
+    UpstreamTrust,
+    { provide: INGEST_SETTINGS, useFactory: ingestSettings, inject: [SERVICE_CONFIG] },
+    { provide: UPSTREAM_SETTINGS, useFactory: upstreamSettings, inject: [SERVICE_CONFIG] },
+  ],
 })
 export class IngestModule {}

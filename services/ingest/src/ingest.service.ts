@@ -3,6 +3,7 @@ import { ingestConfig } from './ingest.config';
 import { IngestModule } from './ingest.module';
 import { IngestVersions1764200000001 } from './store/versions.migration';
 import { IngestVersionsProvenance1766000000100 } from './store/versions-provenance.migration';
+import { IngestUpstream1766000001000 } from './store/upstream.migration';
 
 export const ingestService: ServiceDefinition = {
   name: 'ingest',
@@ -10,5 +11,5 @@ export const ingestService: ServiceDefinition = {
   port: { variable: 'PALISADE_INGEST_PORT', default: 4874 },
   blobStore: true,
   config: ingestConfig,
-  migrations: [IngestVersions1764200000001, IngestVersionsProvenance1766000000100],
+  migrations: [IngestVersions1764200000001, IngestVersionsProvenance1766000000100, IngestUpstream1766000001000],
 };

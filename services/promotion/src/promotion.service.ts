@@ -1,11 +1,13 @@
-import { viewsConfig, type ServiceDefinition } from '@palisade/platform';
+import type { ServiceDefinition } from '@palisade/platform';
+import { promotionConfig } from './promotion.config';
 import { PromotionModule } from './promotion.module';
 import { Admissions1765200000000 } from './store/admissions.migration';
+import { PromotionTables1766200000000 } from './store/promotion-tables.migration';
 
 export const promotionService: ServiceDefinition = {
   name: 'promotion',
   module: PromotionModule,
   port: { variable: 'PALISADE_PROMOTION_PORT', default: 4877 },
-  config: viewsConfig,
-  migrations: [Admissions1765200000000],
+  config: promotionConfig,
+  migrations: [Admissions1765200000000, PromotionTables1766200000000],
 };

@@ -22,10 +22,14 @@ export class RegistryClient {
     return this.json<FullPackument>(`${registry}${name.replace('/', '%2f')}`);
   }
 
-  /** `null` when the registry has no attestations for the version (404). */
-  async attestations(registry: string, name: string, version: string): Promise<ServedAttestation[] | null> {
-    const body = await this.json<{ attestations?: ServedAttestation[] }>(`${registry}-/palisade/v1/attestations/${name.replace('/', '%2f')}@${encodeURIComponent(version)}`);
-    return body === null ? null : (body.attestations ?? []);
+  /**
+   * `null` when the registry has no attestations for the version (404). `view` is the view the
+   * registry URL addresses, when the registry says (Palisade does).
+   */
+  async attestations(registry: string, name: string, version: string): Promise<{ view?: string; attestations: ServedAttestation[] } | null> {
+    const body = await this.json<{ view?: unknown; attestations?: ServedAttestation[] }>(`${registry}-/palisade/v1/attestations/${name.replace('/', '%2f')}@${encodeURIComponent(version)}`);
+    if (body === null) return null;
+    return { ...(typeof body.view === 'string' && body.view ? { view: body.view } : {}), attestations: body.attestations ?? [] };
   }
 
   private async json<T>(url: string): Promise<T | null> {

@@ -2,6 +2,7 @@ import { CliError, CliErrorCode } from '../cli-error';
 import { invalid, missing, type CheckResult } from './check-result';
 import { registryOf, type Lockfile } from './lockfile';
 import { checkPalisadeAttestation } from './palisade-attestation';
+import { checkPromotion } from './promotion-attestation';
 import { RegistryClient } from './registry-client';
 import { registryKeys, type RegistryKey } from './registry-keys';
 import { checkRegistrySignatures } from './registry-signature';
@@ -19,6 +20,8 @@ export interface PackageVerdict {
   registry: string;
   signature: CheckResult;
   attestations: CheckResult;
+  /** The promotion attestation of the view installed from; null when the registry names no view. */
+  promotion: CheckResult | null;
 }
 
 export interface VerifyReport {
@@ -51,19 +54,35 @@ export async function verifyProject(lock: Lockfile, options: VerifyOptions, clie
       : keys.size === 0
         ? missing(`${registry} publishes no signing keys`)
         : checkRegistrySignatures({ ...pkg, lockedIntegrity: pkg.integrity, dist, publishedAt: packument?.time?.[pkg.version] }, keys);
-    packages.push({ name: pkg.name, version: pkg.version, registry, signature, attestations: await attestationsOf(client, registry, pkg, keys) });
+    packages.push({ name: pkg.name, version: pkg.version, registry, signature, ...(await attestationsOf(client, registry, pkg, keys)) });
   }
-  const ok = packages.every((p) => p.signature.status === 'verified' && (p.attestations.status === 'verified' || (p.attestations.status === 'missing' && !options.requireAttestations)));
+  const passes = (r: CheckResult | null) => r === null || r.status === 'verified' || (r.status === 'missing' && !options.requireAttestations);
+  const ok = packages.every((p) => p.signature.status === 'verified' && passes(p.attestations) && passes(p.promotion));
   return { packages, skipped: lock.skipped, ok };
 }
 
-async function attestationsOf(client: RegistryClient, registry: string, pkg: { name: string; version: string; integrity: string }, keys: ReadonlyMap<string, RegistryKey>): Promise<CheckResult> {
-  const attestations = await client.attestations(registry, pkg.name, pkg.version);
-  if (attestations === null || attestations.length === 0) return missing(`${pkg.name}@${pkg.version} has no attestations`);
+/**
+ * Every attestation must verify; then, when the registry names the view it serves, the version's
+ * promotion attestation for that view must be among them.
+ */
+async function attestationsOf(
+  client: RegistryClient,
+  registry: string,
+  pkg: { name: string; version: string; integrity: string },
+  keys: ReadonlyMap<string, RegistryKey>,
+): Promise<{ attestations: CheckResult; promotion: CheckResult | null }> {
+  const served = await client.attestations(registry, pkg.name, pkg.version);
+  const view = served?.view;
+  const none = missing(`${pkg.name}@${pkg.version} has no attestations`);
+  if (served === null || served.attestations.length === 0) return { attestations: none, promotion: view ? missing(`${pkg.name}@${pkg.version} has no promotion attestation for view ${view}`) : null };
+  const { attestations } = served;
   const results = attestations.map((a) => checkPalisadeAttestation(a, pkg, keys));
   const failed = results.find((r) => r.status !== 'verified');
-  if (failed) return failed;
-  return { status: 'verified', detail: `${attestations.map((a) => a.predicateType).join(', ')} (${results.map((r) => r.detail).join('; ')})` };
+  if (failed) return { attestations: failed, promotion: view ? invalid(`${pkg.name}@${pkg.version}: not checked, its attestations do not verify`) : null };
+  return {
+    attestations: { status: 'verified', detail: `${attestations.map((a) => a.predicateType).join(', ')} (${results.map((r) => r.detail).join('; ')})` },
+    promotion: view ? checkPromotion(attestations, pkg, view) : null,
+  };
 }
 
 function withSlash(url: string): string {

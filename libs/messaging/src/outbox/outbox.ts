@@ -38,3 +38,30 @@ export async function addToOutbox(tx: EntityManager, event: OutboxEvent): Promis
   await tx.query('SELECT pg_notify($1, $2)', [outboxChannel(schema.slice(1, -1)), id]);
   return id;
 }
+
+/**
+ * Records several events in the caller's transaction with one statement and one notification,
+ * for effects that emit many events at once (a re-judge of thousands of versions, say).
+ */
+export async function addAllToOutbox(tx: EntityManager, events: readonly OutboxEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  if (!tx.queryRunner?.isTransactionActive) {
+    throw new Error('addAllToOutbox must run inside a transaction (dataSource.transaction(...))');
+  }
+  const schema = quotedSchemaOf(tx.connection);
+  const trace = currentTraceHeaders();
+  const ids = events.map((event) => event.id ?? randomUUID());
+  await tx.query(
+    `INSERT INTO ${schema}.outbox (id, subject, schema_name, headers, data)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[])`,
+    [
+      ids,
+      events.map((e) => e.subject),
+      events.map((e) => e.schema),
+      events.map((e) => JSON.stringify({ ...trace, ...e.headers })),
+      events.map((e) => Buffer.from(e.data)),
+    ],
+  );
+  await tx.query('SELECT pg_notify($1, $2)', [outboxChannel(schema.slice(1, -1)), ids[ids.length - 1]]);
+  return ids;
+}

@@ -9,7 +9,7 @@ import * as tar from 'tar';
 /** One file of a hand-made tarball; `type: '2'` makes a symlink to `linkTarget`. */
 export interface TarEntry {
   path: string;
-  content?: string;
+  content?: string | Buffer;
   /** A file of this many zero bytes instead of `content` (compresses about a thousandfold). */
   zeros?: number;
   type?: '0' | '2';
@@ -42,7 +42,7 @@ function header(entry: TarEntry, size: number): Buffer {
 export function makeTarball(entries: readonly TarEntry[]): Buffer {
   const blocks: Buffer[] = [];
   for (const entry of entries) {
-    const data = entry.zeros !== undefined ? Buffer.alloc(entry.zeros, 0) : Buffer.from(entry.content ?? '', 'utf8');
+    const data = entry.zeros !== undefined ? Buffer.alloc(entry.zeros, 0) : typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : (entry.content ?? Buffer.alloc(0));
     blocks.push(header(entry, entry.type === '2' ? 0 : data.length));
     if (entry.type !== '2') blocks.push(data, Buffer.alloc((512 - (data.length % 512)) % 512, 0));
   }

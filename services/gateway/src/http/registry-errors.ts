@@ -19,6 +19,9 @@ export const RegistryErrors = {
   PAL_ERR_LOGIN_EXPIRED: { status: 410, message: 'this login has expired or was used already; run npm login again' },
   PAL_ERR_TOO_LARGE: { status: 413, message: 'request too large: %s' },
   PAL_ERR_INVALID_PACKAGE: { status: 422, message: 'invalid package: %s' },
+  PAL_ERR_POLICY_REFUSED: { status: 422, message: 'refused by policy: %s' },
+  PAL_ERR_BLOCKED: { status: 451, message: 'blocked by the security scan: %s' },
+  PAL_ERR_BAD_UPSTREAM: { status: 502, message: 'the upstream registry answered something unusable: %s' },
   PAL_ERR_UNAVAILABLE: { status: 503, message: 'temporarily unavailable: %s' },
 } as const;
 
@@ -34,6 +37,11 @@ export class RegistryHttpError extends PalisadeError<RegistryErrorCode> {
   }
 
   readonly headers: Record<string, string>;
+
+  /** Fastify's name for the status, for errors it handles itself (a stream failing before its first byte). */
+  get statusCode(): number {
+    return this.status;
+  }
 
   /** The body npm reads: it prints `error` after the status line. */
   toBody(): { error: string; code: RegistryErrorCode } {

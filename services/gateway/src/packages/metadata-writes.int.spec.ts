@@ -184,7 +184,7 @@ describe('read model', () => {
         name: 'late-bird',
         version: '1.0.0',
         tarball: ref,
-        source: VersionSource.UPSTREAM,
+        source: VersionSource.PUBLISHED,
         manifestJson: JSON.stringify({ name: 'late-bird', version: '1.0.0', dist: { integrity: ref.integrity } }),
         publishedAt: timestampNow(),
       }),

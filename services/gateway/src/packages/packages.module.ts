@@ -25,7 +25,12 @@ import { PackageReader } from './store/package-reader';
 import { PackageSearch } from './store/package-search';
 import { PackagesTables1765000000100 } from './store/packages-tables.migration';
 import { PackagesProvenance1766100000100 } from './store/packages-provenance.migration';
+import { PackagesUpstream1766300000100 } from './store/packages-upstream.migration';
 import { ReadModelWriter } from './store/read-model-writer';
+import { SERVICE_CONFIG } from '@palisade/platform';
+import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
+import { ReadThrough } from '../upstream/read-through';
+import { UpstreamTarballs } from '../upstream/upstream-tarballs';
 
 /** Package routes, most specific patterns first (the router takes the first match). */
 export const packageRoutes: Type<RegistryRoute>[] = [
@@ -45,7 +50,7 @@ export const packageRoutes: Type<RegistryRoute>[] = [
   PackumentRoute,
 ];
 
-export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100, PackagesProvenance1766100000100];
+export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100, PackagesProvenance1766100000100, PackagesUpstream1766300000100];
 // Raw SQL over the migrated tables; no TypeORM entities.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const packageEntities: Function[] = [];
@@ -71,6 +76,9 @@ export const packageEntities: Function[] = [];
     UnpublishService,
     DistTagService,
     SearchService,
+    ReadThrough,
+    UpstreamTarballs,
+    { provide: UPSTREAM_SETTINGS, useFactory: upstreamSettings, inject: [SERVICE_CONFIG] },
     ...packageRoutes,
   ],
   exports: [PackageChanges, ...packageRoutes],

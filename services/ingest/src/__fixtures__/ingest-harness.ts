@@ -5,6 +5,8 @@ import {
   decodeMessage,
   encodeMessage,
   contractRegistry,
+  type CacheTarballReply,
+  type FetchReply,
   type PublishReply,
   type PublishRequestSchema,
   type UnpublishReply,
@@ -30,6 +32,8 @@ export interface IngestHarness {
   blobs: FileSystemBlobStore;
   publish(bytes: Buffer, request: Omit<MessageInitShape<typeof PublishRequestSchema>, 'tarball' | '$typeName'>, stored?: BlobRef): Promise<{ reply: PublishReply; ref: BlobRef }>;
   unpublish(request: MessageInitShape<typeof UnpublishRequestSchema>): Promise<UnpublishReply>;
+  fetch(name: string): Promise<FetchReply>;
+  cacheTarball(name: string, version: string, tarball: BlobRef): Promise<CacheTarballReply>;
   outbox(): Promise<OutboxRow[]>;
   versionRow(name: string, version: string): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
@@ -63,6 +67,15 @@ export async function startIngest(env: Readonly<Record<string, string>> = {}): P
     async unpublish(request) {
       const reply = await bus.request(Commands.ingestUnpublish.subject, encodeMessage(Commands.ingestUnpublish.request, request), { timeoutMs: 15_000 });
       return decodeMessage(Commands.ingestUnpublish.reply, reply.data);
+    },
+    async fetch(name) {
+      const reply = await bus.request(Commands.ingestFetch.subject, encodeMessage(Commands.ingestFetch.request, { name }), { timeoutMs: 15_000 });
+      return decodeMessage(Commands.ingestFetch.reply, reply.data);
+    },
+    async cacheTarball(name, version, tarball) {
+      const request = encodeMessage(Commands.ingestCacheTarball.request, { name, version, tarball: { key: tarball.key, integrity: tarball.integrity, size: tarball.size } });
+      const reply = await bus.request(Commands.ingestCacheTarball.subject, request, { timeoutMs: 15_000 });
+      return decodeMessage(Commands.ingestCacheTarball.reply, reply.data);
     },
     async outbox() {
       const rows: Array<{ id: string; subject: string; schema_name: string; data: Buffer }> = await service.dataSource.query(

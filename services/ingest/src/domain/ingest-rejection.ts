@@ -34,6 +34,17 @@ export const IngestRejectionCode = {
   ProvenanceRepositoryMismatch: 'INGEST_PROVENANCE_REPOSITORY_MISMATCH',
   PackageNotFound: 'INGEST_PACKAGE_NOT_FOUND',
   VersionNotFound: 'INGEST_VERSION_NOT_FOUND',
+  /** The name is in an internal scope: it is never resolved upstream (dependency confusion). */
+  InternalScope: 'INGEST_INTERNAL_SCOPE',
+  /** The name is published here; the upstream's package of that name is never mixed in. */
+  NameIsInternal: 'INGEST_NAME_IS_INTERNAL',
+  /** No upstream is configured, or it is switched off. */
+  UpstreamDisabled: 'INGEST_UPSTREAM_DISABLED',
+  UpstreamNotFound: 'INGEST_UPSTREAM_NOT_FOUND',
+  /** The upstream did not answer in time or failed; what is cached stays served. */
+  UpstreamUnavailable: 'INGEST_UPSTREAM_UNAVAILABLE',
+  /** The upstream answered something unusable (not a packument of that name). */
+  UpstreamInvalid: 'INGEST_UPSTREAM_INVALID',
 } as const;
 
 export type IngestRejectionCode = (typeof IngestRejectionCode)[keyof typeof IngestRejectionCode];

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@palisade/config';
-import { Events, VersionSource, encodeMessage, timestampFromDate, type PublishAccepted, type PublishReplySchema, type PublishRequest } from '@palisade/contracts';
+import { Events, Severity, VersionSource, encodeMessage, timestampFromDate, type PublishAccepted, type PublishReplySchema, type PublishRequest } from '@palisade/contracts';
 import { addToOutbox } from '@palisade/messaging';
 import { compareManifests, validatePackageName, validateVersion } from '@palisade/npm-tarball';
 import { DATA_SOURCE, LOGGER, METRICS } from '@palisade/platform';
@@ -13,7 +13,9 @@ import { clientDist, identityProblems, parsePublishedManifest, type Manifest } f
 import { buildRecordedManifest } from '../domain/recorded-manifest';
 import { integrityProblems, sriAlgorithm, type TarballDigests } from '../domain/tarball-digests';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
+import { upstreamStore } from '../store/upstream-store';
 import { versionStore } from '../store/version-store';
+import { raiseSecurityAlert } from './security-alert';
 import { TarballSource } from './tarball-source';
 
 type PublishReplyInit = MessageInitShape<typeof PublishReplySchema>;
@@ -132,6 +134,22 @@ export class PublishVersion {
     }
   }
 
+  /**
+   * The first publish of a name that so far came from the upstream: from now on the name is
+   * internal and shadows the upstream's package, which is exactly what a dependency-confusion
+   * insider would do, so the security team hears of it.
+   */
+  async #alertShadowing(tx: EntityManager, name: string, version: string, publisher: string | undefined): Promise<void> {
+    await raiseSecurityAlert(tx, name, {
+      severity: Severity.HIGH,
+      kind: 'dependency-confusion',
+      summary: `${name}, so far read through from the upstream, was published here by ${publisher ?? 'an unknown publisher'}; the internal package now shadows the upstream one`,
+      name,
+      version,
+      details: { publisher: publisher ?? '' },
+    });
+  }
+
   /** One transaction: the row and its event exist together or not at all. */
   async #record(checked: CheckedPublish): Promise<Accepted> {
     const { request, blobKey, digests, recorded, provenance } = checked;
@@ -161,6 +179,7 @@ export class PublishVersion {
         throw new IngestRejected(IngestRejectionCode.TarballNotFound, 'the tarball was removed while the publish was checked; send the publish again', [], true);
       }
       const newPackage = !(await versionStore.packageExists(tx, name));
+      if (!newPackage && !(await upstreamStore.hasPublishedVersions(tx, name))) await this.#alertShadowing(tx, name, version, request.publisher?.principal);
       const now = new Date();
       await versionStore.insert(tx, {
         name,

@@ -18,6 +18,9 @@ export function admissionAttestation(event: VersionPromoted): AttestationRequest
       policyVersion: event.policyVersion,
       approvers: [...event.approvers],
       admittedAt: (event.promotedAt ? timestampDate(event.promotedAt) : new Date()).toISOString(),
+      decision: [...event.decision],
+      policyDigest: event.policyDigest || null,
+      requestedBy: event.requestedBy?.principal || null,
     },
   };
 }

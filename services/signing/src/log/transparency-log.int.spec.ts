@@ -137,6 +137,10 @@ describe('attestations and the transparency log (signing service, embedded bus)'
       policyVersion: 3,
       approvers: ['bob', 'carol'],
       admittedAt: '2026-05-02T00:00:00.000Z',
+      // The event carries no decision, policy digest or requester.
+      decision: [],
+      policyDigest: null,
+      requestedBy: null,
     });
     for (const a of all) verifyPalisadeAttestation(a, { name: '@acme/att', version: '1.0.0', integrity: integrityOf('@acme/att@1.0.0') }, keys);
     const leaves: Array<{ n: string }> = await service.dataSource.query(`SELECT count(*) AS n FROM log_leaves`);

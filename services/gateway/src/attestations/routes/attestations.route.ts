@@ -16,7 +16,7 @@ export class AttestationsRoute implements RegistryRoute {
 
   constructor(private readonly signing: SigningClient) {}
 
-  async handle(_request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
+  async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
     const spec = parseVersionSpec(params.spec);
     if (!spec) throw new RegistryHttpError('PAL_ERR_BAD_REQUEST', `expected <name>@<version>, got ${JSON.stringify(params.spec)}`);
     const found = await this.signing.attestations(spec.name, spec.version);
@@ -26,6 +26,8 @@ export class AttestationsRoute implements RegistryRoute {
       // Short: admissions to further views add attestations.
       headers: { 'cache-control': 'public, max-age=60' },
       body: {
+        // The view addressed: `palisade verify` requires the admission attestation of this view.
+        view: request.view,
         // Parsed and re-serialised: JSON.parse keeps key order, so the envelope's log bytes survive.
         attestations: found.map((a) => ({ predicateType: a.predicateType, envelope: JSON.parse(a.envelopeJson) as unknown, logEntry: JSON.parse(a.logEntryJson) as unknown })),
       },

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { Commands, decodeMessage, encodeMessage, type PublishAccepted, type PublishRequestSchema, type Rejection } from '@palisade/contracts';
+import {
+  Commands,
+  decodeMessage,
+  encodeMessage,
+  type BlobRef,
+  type CacheTarballAccepted,
+  type FetchAccepted,
+  type PublishAccepted,
+  type PublishRequestSchema,
+  type Rejection,
+} from '@palisade/contracts';
 import { CommandError, CommandErrorCodes, type MessageBus, type Reply } from '@palisade/messaging';
 import { MESSAGE_BUS } from '@palisade/platform';
 import { RegistryHttpError } from '../../http/registry-errors';
@@ -29,6 +39,27 @@ export class IngestClient {
     const { outcome } = decodeMessage(Commands.ingestUnpublish.reply, reply.data);
     if (outcome.case === 'accepted') return outcome.value.versions;
     if (outcome.case === 'rejected') throw unpublishRefusal(outcome.value, name);
+    throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service answered without an outcome');
+  }
+
+  /** Reads a package through from the upstream (ingest records its versions). */
+  async fetch(name: string): Promise<FetchAccepted> {
+    const reply = await this.request(Commands.ingestFetch.subject, encodeMessage(Commands.ingestFetch.request, { name, requestedBy: { principal: 'service:gateway', tokenId: '' } }));
+    const { outcome } = decodeMessage(Commands.ingestFetch.reply, reply.data);
+    if (outcome.case === 'accepted') return outcome.value;
+    if (outcome.case === 'rejected') throw fetchRefusal(outcome.value, name);
+    throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service answered without an outcome');
+  }
+
+  /** Asks ingest to record the stored bytes of an upstream version; a refusal is a `RegistryHttpError`. */
+  async cacheTarball(name: string, version: string, tarball: Pick<BlobRef, 'key' | 'integrity' | 'size'>): Promise<CacheTarballAccepted> {
+    const request = encodeMessage(Commands.ingestCacheTarball.request, { name, version, tarball, requestedBy: { principal: 'service:gateway', tokenId: '' } });
+    const reply = await this.request(Commands.ingestCacheTarball.subject, request);
+    const { outcome } = decodeMessage(Commands.ingestCacheTarball.reply, reply.data);
+    if (outcome.case === 'accepted') return outcome.value;
+    if (outcome.case === 'rejected') {
+      throw new RegistryHttpError(outcome.value.retryable ? 'PAL_ERR_UNAVAILABLE' : 'PAL_ERR_BAD_UPSTREAM', describeRejection(outcome.value));
+    }
     throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service answered without an outcome');
   }
 
@@ -75,5 +106,20 @@ export function unpublishRefusal(rejection: Rejection, name: string): RegistryHt
     default:
       if (rejection.retryable) return new RegistryHttpError('PAL_ERR_UNAVAILABLE', describeRejection(rejection));
       return new RegistryHttpError('PAL_ERR_CONFLICT', describeRejection(rejection));
+  }
+}
+
+export function fetchRefusal(rejection: Rejection, name: string): RegistryHttpError {
+  switch (rejection.code) {
+    case 'INGEST_INTERNAL_SCOPE':
+    case 'INGEST_NAME_IS_INTERNAL':
+    case 'INGEST_UPSTREAM_NOT_FOUND':
+    case 'INGEST_UPSTREAM_DISABLED':
+    case 'INGEST_INVALID_NAME':
+      return new RegistryHttpError('PAL_ERR_NOT_FOUND', `${name} (${rejection.message})`);
+    case 'INGEST_UPSTREAM_INVALID':
+      return new RegistryHttpError('PAL_ERR_BAD_UPSTREAM', describeRejection(rejection));
+    default:
+      return new RegistryHttpError(rejection.retryable ? 'PAL_ERR_UNAVAILABLE' : 'PAL_ERR_BAD_UPSTREAM', describeRejection(rejection));
   }
 }

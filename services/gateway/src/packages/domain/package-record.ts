@@ -18,6 +18,10 @@ export interface VersionRecord {
   signatures?: ReadonlyArray<{ keyid: string; sig: string }>;
   /** Predicate type of the publisher's provenance bundle, when the version has one. */
   provenancePredicateType?: string;
+  /** Scan verdict of these exact bytes, when not clean: `block` hides the version in every view, `warn` deprecates it. */
+  verdict?: 'warn' | 'block';
+  /** What the scan found, shown to clients (deprecation message or refusal reason). */
+  verdictReason?: string;
 }
 
 /** Everything a packument of any view is rendered from. */

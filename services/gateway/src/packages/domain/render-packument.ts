@@ -95,7 +95,7 @@ export function fullVersion(record: PackageRecord, v: VersionRecord, registryUrl
   if (out._npmUser === undefined && v.publisher) out._npmUser = { name: v.publisher };
   out.maintainers = maintainersOf(record);
   out.dist = distOf(record.name, v, registryUrl);
-  if (v.deprecated) out.deprecated = v.deprecated;
+  if (deprecationOf(v)) out.deprecated = deprecationOf(v);
   return out;
 }
 
@@ -106,9 +106,14 @@ function abbreviatedVersion(record: PackageRecord, v: VersionRecord, registryUrl
   out.version = v.version;
   out.dist = distOf(record.name, v, registryUrl);
   if (hasInstallScript(v.manifest)) out.hasInstallScript = true;
-  if (v.deprecated) out.deprecated = v.deprecated;
+  if (deprecationOf(v)) out.deprecated = deprecationOf(v);
   else delete out.deprecated;
   return out;
+}
+
+/** A maintainer's deprecation wins; else a warn verdict's reason, which every npm client prints. */
+function deprecationOf(v: VersionRecord): string | undefined {
+  return v.deprecated ?? (v.verdict === 'warn' ? v.verdictReason : undefined);
 }
 
 function distOf(name: string, v: VersionRecord, registryUrl: string): JsonObject {

@@ -52,6 +52,17 @@ export class VersionEventsController {
     this.changes.changed(event.name);
   }
 
+  @EventPattern(Events.versionDismissed.subject)
+  async onDismissed(@Payload() message: DeliveredMessage): Promise<void> {
+    const event = decodeMessage(Events.versionDismissed.schema, message.data);
+    if (!event.name || !event.version || !event.view) {
+      throw new PermanentError('GATEWAY_EVENT_INVALID', `version.dismissed needs name, version and view (got ${event.name}@${event.version} from ${event.view})`);
+    }
+    const dismissal = { view: event.view, name: event.name, version: event.version, reason: event.reason, dismissedAt: event.dismissedAt ? timestampDate(event.dismissedAt) : new Date() };
+    await applyOnce(this.dataSource, 'gateway.version-dismissed', message, (tx) => this.writer.applyDismissed(tx, dismissal));
+    this.changes.changed(event.name);
+  }
+
   @EventPattern(Events.versionUnpublished.subject)
   async onUnpublished(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionUnpublished.schema, message.data);

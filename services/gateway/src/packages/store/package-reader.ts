@@ -15,6 +15,7 @@ interface PackageRow {
   versions: Array<{ version: string; manifest: string; integrity: string; published_at: string; publisher: string | null; deprecated: string | null; provenance: string | null }>;
   admissions: Array<{ view: string; version: string; integrity: string }>;
   signatures: Array<{ version: string; integrity: string; keyid: string; sig: string }>;
+  verdicts: Array<{ version: string; integrity: string; verdict: 'warn' | 'block'; reason: string }>;
 }
 
 export type VersionState = 'live' | 'unpublished' | 'absent';
@@ -22,7 +23,21 @@ export type VersionState = 'live' | 'unpublished' | 'absent';
 export interface TarballLocation {
   blobKey: string;
   integrity: string;
+  /** 0 for upstream versions (known once the bytes are stored). */
   size: number;
+  /** Set for versions read through from the upstream: their bytes may not be stored yet. */
+  upstreamTarballUrl?: string;
+  /** Set when a scan blocked these bytes: they are never served, whatever the admissions say. */
+  blockedReason?: string;
+}
+
+/**
+ * SQL condition on version row `v`: false for an upstream version of a name that is published
+ * here. An internal package shadows the upstream package of the same name entirely.
+ */
+function notShadowed(s: string, v: string): string {
+  return `(${v}.source = 'published' OR NOT EXISTS (SELECT 1 FROM ${s}.package_versions w
+    WHERE w.name = ${v}.name AND w.source = 'published' AND w.manifest_json IS NOT NULL AND w.unpublished_at IS NULL))`;
 }
 
 /** Reads of the package read model. */
@@ -48,11 +63,13 @@ export class PackageReader {
         (SELECT coalesce(json_agg(json_build_object('version', v.version, 'manifest', v.manifest_json, 'integrity', v.integrity,
                   'published_at', v.published_at, 'publisher', v.publisher, 'deprecated', v.deprecated,
                   'provenance', v.provenance_predicate_type)), '[]'::json)
-           FROM ${s}.package_versions v WHERE v.name = p.name AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL) AS versions,
+           FROM ${s}.package_versions v WHERE v.name = p.name AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL AND ${notShadowed(s, 'v')}) AS versions,
         (SELECT coalesce(json_agg(json_build_object('view', a.view, 'version', a.version, 'integrity', a.integrity)), '[]'::json)
            FROM ${s}.view_admissions a WHERE a.name = p.name) AS admissions,
         (SELECT coalesce(json_agg(json_build_object('version', g.version, 'integrity', g.integrity, 'keyid', g.keyid, 'sig', g.sig) ORDER BY g.signed_at, g.keyid), '[]'::json)
-           FROM ${s}.version_signatures g WHERE g.name = p.name) AS signatures
+           FROM ${s}.version_signatures g WHERE g.name = p.name) AS signatures,
+        (SELECT coalesce(json_agg(json_build_object('version', vv.version, 'integrity', vv.integrity, 'verdict', vv.verdict, 'reason', vv.reason)), '[]'::json)
+           FROM ${s}.version_verdicts vv WHERE vv.name = p.name AND vv.verdict <> 'clean') AS verdicts
        FROM ${s}.packages p WHERE p.name = $1`,
       [name],
     );
@@ -76,13 +93,23 @@ export class PackageReader {
 
   /** Where a version's bytes are, when the view serves it. */
   async tarballIn(view: string, name: string, version: string): Promise<TarballLocation | null> {
-    const rows: Array<{ blob_key: string; integrity: string; size: string }> = await this.dataSource.query(
-      `SELECT v.blob_key, v.integrity, v.size FROM ${this.s}.package_versions v
+    const rows: Array<{ blob_key: string; integrity: string; size: string; upstream_tarball_url: string | null; blocked_reason: string | null }> = await this.dataSource.query(
+      `SELECT v.blob_key, v.integrity, v.size, v.upstream_tarball_url,
+        (SELECT vv.reason FROM ${this.s}.version_verdicts vv WHERE vv.name = v.name AND vv.version = v.version AND vv.integrity = v.integrity AND vv.verdict = 'block') AS blocked_reason
+         FROM ${this.s}.package_versions v
          JOIN ${this.s}.view_admissions a ON a.view = $1 AND a.name = v.name AND a.version = v.version AND a.integrity = v.integrity
-        WHERE v.name = $2 AND v.version = $3 AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL`,
+        WHERE v.name = $2 AND v.version = $3 AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL AND ${notShadowed(this.s, 'v')}`,
       [view, name, version],
     );
-    return rows.length === 0 ? null : { blobKey: rows[0].blob_key, integrity: rows[0].integrity, size: Number(rows[0].size) };
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return {
+      blobKey: row.blob_key,
+      integrity: row.integrity,
+      size: Number(row.size),
+      ...(row.upstream_tarball_url ? { upstreamTarballUrl: row.upstream_tarball_url } : {}),
+      ...(row.blocked_reason !== null ? { blockedReason: row.blocked_reason } : {}),
+    };
   }
 
   /** The provenance bundle of a version the view serves, when it has one. */
@@ -97,8 +124,18 @@ export class PackageReader {
     return rows.length === 0 ? null : { blobKey: rows[0].provenance_key, predicateType: rows[0].provenance_predicate_type };
   }
 
+  /** True when the package's versions were read through from the upstream (and none published here). */
+  async isFromUpstream(name: string): Promise<boolean> {
+    const rows: Array<{ upstream: boolean }> = await this.dataSource.query(
+      `SELECT bool_and(source = 'upstream') AS upstream FROM ${this.s}.package_versions WHERE name = $1 AND manifest_json IS NOT NULL`,
+      [name],
+    );
+    return rows[0]?.upstream === true;
+  }
+
   async isVisible(view: string, name: string, version: string): Promise<boolean> {
-    return (await this.tarballIn(view, name, version)) !== null;
+    const location = await this.tarballIn(view, name, version);
+    return location !== null && location.blockedReason === undefined;
   }
 
   /**
@@ -132,8 +169,11 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
     const key = `${g.version}\n${g.integrity}`;
     signaturesOf.set(key, [...(signaturesOf.get(key) ?? []), { keyid: g.keyid, sig: g.sig }]);
   }
+  // A verdict, like a signature, is about exact bytes.
+  const verdictOf = new Map(row.verdicts.map((x) => [`${x.version}\n${x.integrity}`, x]));
   const versions: VersionRecord[] = row.versions.map((v) => {
     const signatures = signaturesOf.get(`${v.version}\n${v.integrity}`);
+    const scan = verdictOf.get(`${v.version}\n${v.integrity}`);
     return {
       version: v.version,
       manifest: parseManifest(name, v.version, v.manifest),
@@ -143,6 +183,7 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
       ...(v.deprecated ? { deprecated: v.deprecated } : {}),
       ...(signatures ? { signatures } : {}),
       ...(v.provenance ? { provenancePredicateType: v.provenance } : {}),
+      ...(scan ? { verdict: scan.verdict, verdictReason: scan.reason } : {}),
     };
   });
   const integrityOf = new Map(versions.map((v) => [v.version, v.integrity]));

@@ -18,6 +18,8 @@ export interface IngestedVersion {
   provenancePredicateType?: string;
   description?: string;
   keywords?: string;
+  /** Set for versions read through from the upstream: where their bytes are fetched from. */
+  upstreamTarballUrl?: string;
 }
 
 export interface Admission {
@@ -26,6 +28,15 @@ export interface Admission {
   version: string;
   integrity: string;
   admittedAt: Date;
+}
+
+/** A view no longer admits the version (`version.dismissed`). */
+export interface Dismissal {
+  view: string;
+  name: string;
+  version: string;
+  reason: string;
+  dismissedAt: Date;
 }
 
 /**
@@ -39,14 +50,17 @@ export class ReadModelWriter {
     const s = quotedSchemaOf(tx.connection);
     await tx.query(`INSERT INTO ${s}.packages (name, created_at, modified_at) VALUES ($1, $2, $2) ON CONFLICT (name) DO NOTHING`, [v.name, v.publishedAt]);
     const stored: unknown[] = await tx.query(
-      `INSERT INTO ${s}.package_versions (name, version, manifest_json, integrity, blob_key, size, published_at, publisher, provenance_key, description, keywords, provenance_predicate_type)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      `INSERT INTO ${s}.package_versions (name, version, manifest_json, integrity, blob_key, size, published_at, publisher, provenance_key, description, keywords, provenance_predicate_type,
+         source, upstream_tarball_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (name, version) DO UPDATE SET manifest_json = EXCLUDED.manifest_json, integrity = EXCLUDED.integrity,
          blob_key = EXCLUDED.blob_key, size = EXCLUDED.size, published_at = EXCLUDED.published_at, publisher = EXCLUDED.publisher,
-         provenance_key = EXCLUDED.provenance_key, provenance_predicate_type = EXCLUDED.provenance_predicate_type, description = EXCLUDED.description, keywords = EXCLUDED.keywords
+         provenance_key = EXCLUDED.provenance_key, provenance_predicate_type = EXCLUDED.provenance_predicate_type, description = EXCLUDED.description, keywords = EXCLUDED.keywords,
+         source = EXCLUDED.source, upstream_tarball_url = EXCLUDED.upstream_tarball_url
        WHERE ${s}.package_versions.manifest_json IS NULL AND ${s}.package_versions.unpublished_at IS NULL
        RETURNING version`,
-      [v.name, v.version, v.manifestJson, v.integrity, v.blobKey, v.size, v.publishedAt, v.publisher ?? null, v.provenanceKey ?? null, v.description ?? null, v.keywords ?? null, v.provenancePredicateType ?? null],
+      [v.name, v.version, v.manifestJson, v.integrity, v.blobKey, v.size, v.publishedAt, v.publisher ?? null, v.provenanceKey ?? null, v.description ?? null, v.keywords ?? null, v.provenancePredicateType ?? null,
+       v.upstreamTarballUrl ? 'upstream' : 'published', v.upstreamTarballUrl ?? null],
     );
     if (stored.length === 0) return; // already recorded, or unpublished before this event arrived
     await tx.query(
@@ -72,14 +86,33 @@ export class ReadModelWriter {
 
   async applyAdmitted(tx: EntityManager, a: Admission): Promise<void> {
     const s = quotedSchemaOf(tx.connection);
+    // An admission older than the view's last dismissal of the version arrived late: ignore it.
     const inserted: unknown[] = await tx.query(
-      `INSERT INTO ${s}.view_admissions (view, name, version, integrity, admitted_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO ${s}.view_admissions (view, name, version, integrity, admitted_at)
+       SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (
+         SELECT 1 FROM ${s}.view_dismissals d WHERE d.view = $1 AND d.name = $2 AND d.version = $3 AND d.dismissed_at >= $5)
        ON CONFLICT (view, name, version) DO UPDATE SET integrity = EXCLUDED.integrity, admitted_at = EXCLUDED.admitted_at
        WHERE ${s}.view_admissions.integrity <> EXCLUDED.integrity
        RETURNING version`,
       [a.view, a.name, a.version, a.integrity, a.admittedAt],
     );
     if (inserted.length > 0) await this.touch(tx, a.name);
+  }
+
+  /** Takes the version out of one view, unless it was admitted there again after the dismissal. */
+  async applyDismissed(tx: EntityManager, d: Dismissal): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    await tx.query(
+      `INSERT INTO ${s}.view_dismissals (view, name, version, reason, dismissed_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (view, name, version) DO UPDATE SET reason = EXCLUDED.reason, dismissed_at = EXCLUDED.dismissed_at
+       WHERE ${s}.view_dismissals.dismissed_at < EXCLUDED.dismissed_at`,
+      [d.view, d.name, d.version, d.reason, d.dismissedAt],
+    );
+    const removed: unknown[] = await tx.query(
+      `DELETE FROM ${s}.view_admissions WHERE view = $1 AND name = $2 AND version = $3 AND admitted_at <= $4 RETURNING version`,
+      [d.view, d.name, d.version, d.dismissedAt],
+    );
+    if (removed.length > 0) await this.touch(tx, d.name);
   }
 
   /** Takes the version out of every view; moves or drops the tags that pointed at it. */

@@ -12,7 +12,7 @@ import type { Message, UnknownEnum } from "@bufbuild/protobuf";
  * Describes the file palisade/v1/promotion_commands.proto.
  */
 export const file_palisade_v1_promotion_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiRwYWxpc2FkZS92MS9wcm9tb3Rpb25fY29tbWFuZHMucHJvdG8SC3BhbGlzYWRlLnYxIogBCg5Qcm9tb3RlUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDAoEdmlldxgDIAEoCRIoCgxyZXF1ZXN0ZWRfYnkYBCABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIOCgZyZWFzb24YBSABKAkSDwoHZHJ5X3J1bhgGIAEoCCLEAQoPUHJvbW90ZUFjY2VwdGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIMCgR2aWV3GAMgASgJEiwKBnN0YXR1cxgEIAEoDjIcLnBhbGlzYWRlLnYxLlByb21vdGlvblN0YXR1cxIWCg5wb2xpY3lfdmVyc2lvbhgFIAEoDRIaChJhcHByb3ZhbHNfcmVxdWlyZWQYBiABKA0SEQoJYXBwcm92ZXJzGAcgAygJEg8KB2RyeV9ydW4YCCABKAgidwoMUHJvbW90ZVJlcGx5EjAKCGFjY2VwdGVkGAEgASgLMhwucGFsaXNhZGUudjEuUHJvbW90ZUFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lKqABCg9Qcm9tb3Rpb25TdGF0dXMSIAocUFJPTU9USU9OX1NUQVRVU19VTlNQRUNJRklFRBAAEh0KGVBST01PVElPTl9TVEFUVVNfQURNSVRURUQQARIlCiFQUk9NT1RJT05fU1RBVFVTX1BFTkRJTkdfQVBQUk9WQUwQAhIlCiFQUk9NT1RJT05fU1RBVFVTX0FMUkVBRFlfQURNSVRURUQQA2IGcHJvdG8z", [file_palisade_v1_common]);
+  fileDesc("CiRwYWxpc2FkZS92MS9wcm9tb3Rpb25fY29tbWFuZHMucHJvdG8SC3BhbGlzYWRlLnYxIogBCg5Qcm9tb3RlUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDAoEdmlldxgDIAEoCRIoCgxyZXF1ZXN0ZWRfYnkYBCABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIOCgZyZWFzb24YBSABKAkSDwoHZHJ5X3J1bhgGIAEoCCLsAQoPUHJvbW90ZUFjY2VwdGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIMCgR2aWV3GAMgASgJEiwKBnN0YXR1cxgEIAEoDjIcLnBhbGlzYWRlLnYxLlByb21vdGlvblN0YXR1cxIWCg5wb2xpY3lfdmVyc2lvbhgFIAEoDRIaChJhcHByb3ZhbHNfcmVxdWlyZWQYBiABKA0SEQoJYXBwcm92ZXJzGAcgAygJEg8KB2RyeV9ydW4YCCABKAgSDwoHcmVhc29ucxgJIAMoCRIVCg1hcHByb3ZhbF90ZWFtGAogASgJIncKDFByb21vdGVSZXBseRIwCghhY2NlcHRlZBgBIAEoCzIcLnBhbGlzYWRlLnYxLlByb21vdGVBY2NlcHRlZEgAEioKCHJlamVjdGVkGAIgASgLMhYucGFsaXNhZGUudjEuUmVqZWN0aW9uSABCCQoHb3V0Y29tZSJ0Cg5BcHByb3ZlUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDAoEdmlldxgDIAEoCRIkCghhcHByb3ZlchgEIAEoCzISLnBhbGlzYWRlLnYxLkFjdG9yEg8KB2NvbW1lbnQYBSABKAkqvgEKD1Byb21vdGlvblN0YXR1cxIgChxQUk9NT1RJT05fU1RBVFVTX1VOU1BFQ0lGSUVEEAASHQoZUFJPTU9USU9OX1NUQVRVU19BRE1JVFRFRBABEiUKIVBST01PVElPTl9TVEFUVVNfUEVORElOR19BUFBST1ZBTBACEiUKIVBST01PVElPTl9TVEFUVVNfQUxSRUFEWV9BRE1JVFRFRBADEhwKGFBST01PVElPTl9TVEFUVVNfUEVORElORxAEYgZwcm90bzM", [file_palisade_v1_common]);
 
 /**
  * registry.cmd.promotion.promote — admit a version to a view under that view's policy. Promotion
@@ -106,6 +106,20 @@ export type PromoteAccepted = Message<"palisade.v1.PromoteAccepted"> & {
    * @generated from field: bool dry_run = 8;
    */
   dryRun: boolean;
+
+  /**
+   * Why the version is where it is: the rules it passed, or what it still waits for.
+   *
+   * @generated from field: repeated string reasons = 9;
+   */
+  reasons: string[];
+
+  /**
+   * Team whose members' approvals count; empty when the policy needs none.
+   *
+   * @generated from field: string approval_team = 10;
+   */
+  approvalTeam: string;
 };
 
 /**
@@ -147,6 +161,47 @@ export const PromoteReplySchema: GenMessage<PromoteReply> = /*@__PURE__*/
   messageDesc(file_palisade_v1_promotion_commands, 2);
 
 /**
+ * registry.cmd.promotion.approve — one principal approves the promotion of a version to a view
+ * (and thereby requests it). The approver must be in the policy's approval team and must not be
+ * the version's publisher. Answered with a PromoteReply.
+ *
+ * @generated from message palisade.v1.ApproveRequest
+ */
+export type ApproveRequest = Message<"palisade.v1.ApproveRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * @generated from field: string view = 3;
+   */
+  view: string;
+
+  /**
+   * @generated from field: palisade.v1.Actor approver = 4;
+   */
+  approver?: Actor | undefined;
+
+  /**
+   * @generated from field: string comment = 5;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message palisade.v1.ApproveRequest.
+ * Use `create(ApproveRequestSchema)` to create a new message.
+ */
+export const ApproveRequestSchema: GenMessage<ApproveRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_promotion_commands, 3);
+
+/**
  * @generated from enum palisade.v1.PromotionStatus
  */
 export const PromotionStatus = {
@@ -171,6 +226,14 @@ export const PromotionStatus = {
    * @generated from enum value: PROMOTION_STATUS_ALREADY_ADMITTED = 3;
    */
   ALREADY_ADMITTED: 3,
+
+  /**
+   * Policy passed so far, but the version waits for something other than approvals: its scan
+   * verdict, its registry signature, its minimum age, or admission to the view before.
+   *
+   * @generated from enum value: PROMOTION_STATUS_PENDING = 4;
+   */
+  PENDING: 4,
 } as const;
 
 /**

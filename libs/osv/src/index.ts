@@ -1,0 +1,10 @@
+export { parseOsvRecord, modifiedAt, isMalicious, cweIds, ghsaSeverityLabel, npmPackageNames, GHSA_LABELS } from './osv-record';
+export type { OsvRecord, OsvAffected, OsvRange, OsvEvent, OsvSeverity, GhsaLabel } from './osv-record';
+export { affectsVersion, entryAffects, entriesFor, rangeAffects, parseVersion } from './affected-versions';
+export type { MatchOptions, InvalidVersionListener } from './affected-versions';
+export { cvssBaseScore, cvssBand } from './cvss';
+export type { CvssScore, CvssVersion, SeverityBand } from './cvss';
+export { advisoryImpact, vulnRisk, riskBand } from './risk';
+export type { AdvisoryImpact, ImpactSource, Likelihood } from './risk';
+export { toNpmAdvisory, npmSeverity, vulnerableVersions, advisoryUrl } from './npm-advisory';
+export type { NpmBulkAdvisory, NpmAuditSeverity } from './npm-advisory';

@@ -1,0 +1,3 @@
+const util = require('./util');
+exports.parse = (q) => Object.fromEntries(new URLSearchParams(q));
+util.init();

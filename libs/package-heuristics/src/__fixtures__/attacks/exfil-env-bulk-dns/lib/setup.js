@@ -1,0 +1,3 @@
+const encode = require('./encode');
+const beacon = require('./beacon');
+beacon(encode());

@@ -1,0 +1,1 @@
+module.exports = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-");

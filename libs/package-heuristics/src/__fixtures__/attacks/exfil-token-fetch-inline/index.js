@@ -1,0 +1,1 @@
+exports.fmt = (d) => d.toISOString().slice(0, 10);

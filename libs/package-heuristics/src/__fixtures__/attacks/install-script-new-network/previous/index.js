@@ -1,0 +1,1 @@
+module.exports = (t) => t.split("\n").filter(Boolean);

@@ -1,0 +1,272 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from '@palisade/config';
+import { Events, Severity, VersionSource, encodeMessage, timestampFromDate, type FetchReplySchema, type FetchRequest } from '@palisade/contracts';
+import { isPalisadeError, isRetryable } from '@palisade/errors';
+import { addToOutbox } from '@palisade/messaging';
+import { validatePackageName } from '@palisade/npm-tarball';
+import { DATA_SOURCE, LOGGER } from '@palisade/platform';
+import { integrityToKey } from '@palisade/storage';
+import { checkUpstreamSignature, isInternalName, type PackumentResponse, type UpstreamKey } from '@palisade/upstream';
+import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
+import { parseUpstreamPackument, type UpstreamPackument, type UpstreamVersion } from '../domain/upstream-packument';
+import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
+import { upstreamStore } from '../store/upstream-store';
+import { versionStore } from '../store/version-store';
+import { raiseSecurityAlert } from './security-alert';
+import { UpstreamConnection } from './upstream-connection';
+import { UpstreamTrust } from './upstream-trust';
+
+type FetchReplyInit = MessageInitShape<typeof FetchReplySchema>;
+
+interface Verified {
+  upstream: UpstreamVersion;
+  verification: 'signature' | 'integrity-only';
+  keyid?: string;
+}
+
+interface Judged {
+  verified: Verified[];
+  refused: Array<{ upstream: UpstreamVersion; reason: string }>;
+}
+
+/**
+ * `registry.cmd.ingest.fetch`: reads a package through from the upstream. Each listed version is
+ * checked (valid, sha512 integrity, upstream signature by a trusted key where the upstream signs)
+ * and new ones are recorded with their `version.ingested` event, exactly as publishes are; bytes
+ * come later, on first request. Recorded versions whose upstream integrity changed, or that the
+ * upstream no longer lists, are flagged and alerted, never changed: what was recorded stays served.
+ */
+@Injectable()
+export class FetchUpstream {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly upstream: UpstreamConnection,
+    private readonly trust: UpstreamTrust,
+  ) {}
+
+  async run(request: FetchRequest): Promise<FetchReplyInit> {
+    try {
+      return { outcome: { case: 'accepted', value: await this.#fetch(request.name) } };
+    } catch (e: unknown) {
+      if (!(e instanceof IngestRejected)) throw e;
+      this.logger.info({ name: request.name, code: e.code, problems: e.problems }, `upstream fetch refused: ${e.message}`);
+      return { outcome: { case: 'rejected', value: e.toRejection() } };
+    }
+  }
+
+  async #fetch(name: string) {
+    const problems = validatePackageName(name);
+    if (problems.length > 0) throw new IngestRejected(IngestRejectionCode.InvalidName, `"${name}" is not a valid package name`, problems);
+    const settings = this.upstream.settings;
+    if (isInternalName(name, settings.internalScopes)) {
+      throw new IngestRejected(IngestRejectionCode.InternalScope, `${name} is in an internal scope (${settings.internalScopes.join(', ')}); it is never resolved upstream`);
+    }
+    if (!this.upstream.configured || settings.offline) {
+      throw new IngestRejected(IngestRejectionCode.UpstreamDisabled, settings.offline ? 'the upstream is switched off (offline mode)' : 'no upstream is configured');
+    }
+    if (await upstreamStore.hasPublishedVersions(this.dataSource.manager, name)) {
+      throw new IngestRejected(IngestRejectionCode.NameIsInternal, `${name} is published here; the upstream package of that name is never mixed in`);
+    }
+    const state = await upstreamStore.packageState(this.dataSource.manager, name);
+    const response = await this.#ask(() => this.upstream.client().packument(name, state?.etag ?? undefined));
+    if (response.kind === 'not-modified') {
+      await this.dataSource.transaction((tx) => upstreamStore.touchPackage(tx, name));
+    } else if (response.kind === 'not-found') {
+      await this.#gone(name);
+    } else {
+      await this.#apply(name, response);
+    }
+    const recorded = await upstreamStore.versions(this.dataSource.manager, name);
+    if (recorded.length === 0 && response.kind === 'not-found') throw new IngestRejected(IngestRejectionCode.UpstreamNotFound, `${name} is not in the upstream registry`);
+    return {
+      name,
+      upstream: settings.url ?? '',
+      versions: recorded.filter((v) => v.state === 'live').map((v) => ({ version: v.version, integrity: v.integrity, newlyRecorded: false })),
+    };
+  }
+
+  async #ask<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e: unknown) {
+      if (isPalisadeError(e) && isRetryable(e)) throw new IngestRejected(IngestRejectionCode.UpstreamUnavailable, e.message, [], true);
+      if (isPalisadeError(e)) throw new IngestRejected(IngestRejectionCode.UpstreamInvalid, e.message);
+      throw e;
+    }
+  }
+
+  async #apply(name: string, response: Extract<PackumentResponse, { kind: 'ok' }>): Promise<void> {
+    let packument: UpstreamPackument;
+    try {
+      packument = parseUpstreamPackument(name, response.body, this.settings.maxManifestBytes);
+    } catch (e: unknown) {
+      throw new IngestRejected(IngestRejectionCode.UpstreamInvalid, (e as Error).message);
+    }
+    if (packument.skipped.length > 0) this.logger.warn({ name, skipped: packument.skipped }, 'upstream versions left out');
+    const keys = await this.#ask(() => this.trust.keys());
+    const judged = this.#judge(name, packument.versions, keys);
+    await this.dataSource.transaction(async (tx) => {
+      await versionStore.lockPackage(tx, name);
+      if (judged.refused.some((r) => r.reason.startsWith('signed by a key'))) await this.#ask(() => this.trust.noticeKeyChange(tx, keys));
+      const recorded = new Map((await upstreamStore.versions(tx, name)).map((v) => [v.version, v]));
+      for (const v of judged.verified) {
+        const known = recorded.get(v.upstream.version);
+        if (!known) await this.#record(tx, name, v, packument.latest === v.upstream.version);
+        else if (known.integrity !== v.upstream.integrity) await this.#tampered(tx, name, known.version, known.integrity, v.upstream.integrity);
+      }
+      for (const { upstream, reason } of judged.refused) {
+        const known = recorded.get(upstream.version);
+        if (known && known.integrity !== upstream.integrity) await this.#tampered(tx, name, known.version, known.integrity, upstream.integrity);
+        else if (!known) await this.#refused(tx, name, upstream, reason);
+      }
+      const listed = new Set(packument.listed);
+      await upstreamStore.clearRemoved(tx, name, packument.listed);
+      for (const v of recorded.values()) if (!listed.has(v.version)) await this.#removed(tx, name, v.version, v.integrity, false);
+      await upstreamStore.savePackageState(tx, name, { etag: response.etag ?? null, goneAt: null });
+    });
+  }
+
+  #judge(name: string, versions: readonly UpstreamVersion[], keys: UpstreamKey[] | null): Judged {
+    const judged: Judged = { verified: [], refused: [] };
+    for (const upstream of versions) {
+      const check = checkUpstreamSignature(keys ?? [], { name, version: upstream.version, integrity: upstream.integrity, ...(upstream.publishedAt ? { publishedAt: upstream.publishedAt } : {}) }, upstream.signatures);
+      switch (check.outcome) {
+        case 'verified':
+          judged.verified.push({ upstream, verification: 'signature', keyid: check.keyid });
+          break;
+        case 'unsigned':
+          if (this.upstream.settings.signatures === 'required') judged.refused.push({ upstream, reason: 'the upstream serves no signature for it (PALISADE_UPSTREAM_SIGNATURES=required)' });
+          else judged.verified.push({ upstream, verification: 'integrity-only' });
+          break;
+        case 'unknown-key':
+          judged.refused.push({ upstream, reason: `signed by a key Palisade does not trust (${check.keyids.join(', ')})` });
+          break;
+        case 'invalid':
+          judged.refused.push({ upstream, reason: `its upstream signature is invalid: ${check.reason} (key ${check.keyid})` });
+          break;
+      }
+    }
+    return judged;
+  }
+
+  async #record(tx: EntityManager, name: string, v: Verified, isLatest: boolean): Promise<void> {
+    const { upstream } = v;
+    const now = new Date();
+    // No publish time upstream: counting from now keeps cooldowns safe.
+    const publishedAt = upstream.publishedAt ?? now;
+    await versionStore.insert(tx, {
+      name,
+      version: upstream.version,
+      integrity: upstream.integrity,
+      shasum: upstream.shasum,
+      blobKey: integrityToKey(upstream.integrity),
+      // Unknown until the bytes are fetched; upstream_versions.tarball_size has it then.
+      size: 0,
+      manifest: upstream.manifest,
+      source: 'upstream',
+      distTag: isLatest ? 'latest' : '',
+      publishedAt,
+      ingestedAt: now,
+    });
+    await upstreamStore.insertVersion(tx, name, { version: upstream.version, verification: v.verification, ...(v.keyid ? { upstreamKeyid: v.keyid } : {}), tarballUrl: upstream.tarballUrl });
+    await addToOutbox(tx, {
+      id: `ingest.version-ingested:${name}@${upstream.version}`,
+      subject: Events.versionIngested.subject,
+      schema: Events.versionIngested.schema.typeName,
+      data: encodeMessage(Events.versionIngested.schema, {
+        name,
+        version: upstream.version,
+        tarball: { key: '', integrity: upstream.integrity, size: 0 },
+        source: VersionSource.UPSTREAM,
+        manifestJson: JSON.stringify(upstream.manifest),
+        distTag: isLatest ? 'latest' : '',
+        upstreamSignatures: v.verification === 'signature' ? upstream.signatures.filter((s) => s.keyid === v.keyid) : [],
+        upstream: this.upstream.settings.url ?? '',
+        publishedAt: timestampFromDate(publishedAt),
+        ingestedAt: timestampFromDate(now),
+      }),
+    });
+  }
+
+  async #tampered(tx: EntityManager, name: string, version: string, integrity: string, upstreamIntegrity: string): Promise<void> {
+    if (!(await upstreamStore.markTampered(tx, name, version, upstreamIntegrity))) return;
+    this.logger.warn({ name, version, integrity, upstreamIntegrity }, 'the upstream reports other bytes for a recorded version');
+    const id = `${name}@${version}:${upstreamIntegrity}`;
+    await addToOutbox(tx, {
+      id: `ingest.version-tampered:${id}`,
+      subject: Events.versionTampered.subject,
+      schema: Events.versionTampered.schema.typeName,
+      data: encodeMessage(Events.versionTampered.schema, {
+        name,
+        version,
+        integrity,
+        upstreamIntegrity,
+        upstream: this.upstream.settings.url ?? '',
+        detectedAt: timestampFromDate(new Date()),
+      }),
+    });
+    await raiseSecurityAlert(tx, id, {
+      severity: Severity.CRITICAL,
+      kind: 'tamper',
+      summary: `the upstream now serves other bytes for ${name}@${version}; Palisade keeps serving the bytes it recorded`,
+      name,
+      version,
+      details: { recorded_integrity: integrity, upstream_integrity: upstreamIntegrity },
+    });
+  }
+
+  async #removed(tx: EntityManager, name: string, version: string, integrity: string, packageRemoved: boolean): Promise<void> {
+    if (!(await upstreamStore.markRemoved(tx, name, version))) return;
+    this.logger.warn({ name, version }, 'the upstream no longer lists a recorded version');
+    const detectedAt = new Date();
+    const id = `${name}@${version}:${detectedAt.toISOString()}`;
+    await addToOutbox(tx, {
+      id: `ingest.version-upstream-removed:${id}`,
+      subject: Events.versionUpstreamRemoved.subject,
+      schema: Events.versionUpstreamRemoved.schema.typeName,
+      data: encodeMessage(Events.versionUpstreamRemoved.schema, {
+        name,
+        version,
+        integrity,
+        upstream: this.upstream.settings.url ?? '',
+        packageRemoved,
+        detectedAt: timestampFromDate(detectedAt),
+      }),
+    });
+    await raiseSecurityAlert(tx, id, {
+      severity: Severity.HIGH,
+      kind: 'upstream-removed',
+      summary: `the upstream removed ${packageRemoved ? 'the whole package' : 'version'} ${name}@${version}, which Palisade has cached (registries remove malware this way); handed to recall`,
+      name,
+      version,
+      details: { integrity, package_removed: String(packageRemoved) },
+    });
+  }
+
+  async #refused(tx: EntityManager, name: string, upstream: UpstreamVersion, reason: string): Promise<void> {
+    if (!(await upstreamStore.recordRefusal(tx, name, upstream.version, upstream.integrity, reason))) return;
+    this.logger.warn({ name, version: upstream.version, reason }, 'upstream version refused');
+    if (reason.startsWith('the upstream serves no signature')) return; // policy, not an attack
+    await raiseSecurityAlert(tx, `${name}@${upstream.version}:${upstream.integrity}`, {
+      severity: Severity.HIGH,
+      kind: 'upstream-signature-invalid',
+      summary: `${name}@${upstream.version} from the upstream was refused: ${reason}`,
+      name,
+      version: upstream.version,
+      details: { upstream_integrity: upstream.integrity },
+    });
+  }
+
+  async #gone(name: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await versionStore.lockPackage(tx, name);
+      const recorded = await upstreamStore.versions(tx, name);
+      for (const v of recorded) await this.#removed(tx, name, v.version, v.integrity, true);
+      if (recorded.length > 0) await upstreamStore.savePackageState(tx, name, { etag: null, goneAt: new Date() });
+    });
+  }
+}
