@@ -8,3 +8,5 @@ export { blobConfig, blobConfigShape, openBlobStore } from './blob-config';
 export { Readiness } from './readiness';
 export type { ReadinessReport } from './readiness';
 export { viewsConfig, viewsConfigShape, viewsOf } from './views-config';
+export { checkAdminToken } from './admin-token';
+export type { AdminCheck } from './admin-token';

@@ -19,9 +19,9 @@ export interface TarballBytes {
 }
 
 interface Download {
-  /** The live stream, for the one caller that started the download. */
-  live?: Promise<TarballBytes>;
-  /** Settles when the bytes are verified, stored and recorded (or failed). */
+  /** The bytes as they arrive, for the one caller that started the download. */
+  live: Promise<TarballBytes>;
+  /** Settles when the bytes are verified, stored and recorded (or failed); the others wait for it. */
   completion: Promise<void>;
 }
 
@@ -35,7 +35,7 @@ interface Download {
 @Injectable()
 export class UpstreamTarballs implements OnModuleDestroy {
   readonly #client?: UpstreamClient;
-  readonly #downloads = new Map<string, Download>();
+  readonly #downloads = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(UPSTREAM_SETTINGS) settings: UpstreamSettings,
@@ -56,20 +56,15 @@ export class UpstreamTarballs implements OnModuleDestroy {
     if (cached) return cached;
     if (!this.#client) throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', `${name}@${version} is not cached and the upstream is switched off`);
     const key = `${name}@${version}`;
-    let download = this.#downloads.get(key);
-    if (!download) {
-      download = this.#start(name, version, location);
-      this.#downloads.set(key, download);
-      const started = download;
-      started.completion.then(
-        () => this.#downloads.delete(key),
-        () => this.#downloads.delete(key),
-      );
-      const live = started.live;
-      delete started.live;
-      if (live) return live;
+    const running = this.#downloads.get(key);
+    if (!running) {
+      const { live, completion } = this.#start(name, version, location);
+      this.#downloads.set(key, completion);
+      const forget = () => this.#downloads.delete(key);
+      completion.then(forget, forget);
+      return live;
     }
-    await download.completion;
+    await running;
     const stored = await this.#fromStore(location.blobKey);
     if (!stored) throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', `${key} was fetched but is not in the blob store; try again`);
     return stored;

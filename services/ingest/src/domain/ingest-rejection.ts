@@ -75,3 +75,18 @@ export class IngestRejected extends PalisadeError<IngestRejectionCode> {
     return { code: this.code, message: this.message, problems: [...this.problems], retryable: this.retryable };
   }
 }
+
+/**
+ * A command's reply: `accepted` with what `work` answers, or `rejected` when it stopped with an
+ * `IngestRejected` (reported to `onRejected` first, e.g. for a log line). Other errors propagate:
+ * the caller gets an error reply, not a refusal.
+ */
+export async function acceptedOrRejected<T>(work: () => Promise<T>, onRejected: (rejection: IngestRejected) => void) {
+  try {
+    return { outcome: { case: 'accepted' as const, value: await work() } };
+  } catch (e: unknown) {
+    if (!(e instanceof IngestRejected)) throw e;
+    onRejected(e);
+    return { outcome: { case: 'rejected' as const, value: e.toRejection() } };
+  }
+}

@@ -5,7 +5,7 @@ import type { Logger } from '@palisade/config';
 import { Events, encodeMessage, timestampFromDate, type CacheTarballReplySchema, type CacheTarballRequest } from '@palisade/contracts';
 import { addToOutbox } from '@palisade/messaging';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
-import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
+import { IngestRejected, IngestRejectionCode, acceptedOrRejected } from '../domain/ingest-rejection';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
 import { upstreamStore } from '../store/upstream-store';
 import { TarballSource } from './tarball-source';
@@ -29,14 +29,11 @@ export class CacheUpstreamTarball {
     private readonly upstream: UpstreamConnection,
   ) {}
 
-  async run(request: CacheTarballRequest): Promise<CacheTarballReplyInit> {
-    try {
-      return { outcome: { case: 'accepted', value: await this.#cache(request) } };
-    } catch (e: unknown) {
-      if (!(e instanceof IngestRejected)) throw e;
-      this.logger.warn({ name: request.name, version: request.version, code: e.code, problems: e.problems }, `upstream tarball refused: ${e.message}`);
-      return { outcome: { case: 'rejected', value: e.toRejection() } };
-    }
+  run(request: CacheTarballRequest): Promise<CacheTarballReplyInit> {
+    return acceptedOrRejected(
+      () => this.#cache(request),
+      (e) => this.logger.warn({ name: request.name, version: request.version, code: e.code, problems: e.problems }, `upstream tarball refused: ${e.message}`),
+    );
   }
 
   async #cache(request: CacheTarballRequest) {

@@ -9,7 +9,7 @@ import { validatePackageName } from '@palisade/npm-tarball';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
 import { integrityToKey } from '@palisade/storage';
 import { checkUpstreamSignature, isInternalName, type PackumentResponse, type UpstreamKey } from '@palisade/upstream';
-import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
+import { IngestRejected, IngestRejectionCode, acceptedOrRejected } from '../domain/ingest-rejection';
 import { parseUpstreamPackument, type UpstreamPackument, type UpstreamVersion } from '../domain/upstream-packument';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
 import { upstreamStore } from '../store/upstream-store';
@@ -48,14 +48,11 @@ export class FetchUpstream {
     private readonly trust: UpstreamTrust,
   ) {}
 
-  async run(request: FetchRequest): Promise<FetchReplyInit> {
-    try {
-      return { outcome: { case: 'accepted', value: await this.#fetch(request.name) } };
-    } catch (e: unknown) {
-      if (!(e instanceof IngestRejected)) throw e;
-      this.logger.info({ name: request.name, code: e.code, problems: e.problems }, `upstream fetch refused: ${e.message}`);
-      return { outcome: { case: 'rejected', value: e.toRejection() } };
-    }
+  run(request: FetchRequest): Promise<FetchReplyInit> {
+    return acceptedOrRejected(
+      () => this.#fetch(request.name),
+      (e) => this.logger.info({ name: request.name, code: e.code, problems: e.problems }, `upstream fetch refused: ${e.message}`),
+    );
   }
 
   async #fetch(name: string) {

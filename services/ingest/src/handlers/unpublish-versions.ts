@@ -5,7 +5,7 @@ import type { Logger } from '@palisade/config';
 import { Events, encodeMessage, timestampFromDate, type UnpublishReplySchema, type UnpublishRequest } from '@palisade/contracts';
 import { addToOutbox } from '@palisade/messaging';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
-import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
+import { IngestRejected, IngestRejectionCode, acceptedOrRejected } from '../domain/ingest-rejection';
 import { versionStore, type VersionStatus } from '../store/version-store';
 
 type UnpublishReplyInit = MessageInitShape<typeof UnpublishReplySchema>;
@@ -23,16 +23,15 @@ export class UnpublishVersions {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async run(request: UnpublishRequest): Promise<UnpublishReplyInit> {
-    try {
-      const versions = await this.dataSource.transaction((tx) => this.#unpublish(tx, request));
-      this.logger.info({ name: request.name, versions, by: request.requestedBy?.principal }, 'versions unpublished');
-      return { outcome: { case: 'accepted', value: { name: request.name, versions } } };
-    } catch (e: unknown) {
-      if (!(e instanceof IngestRejected)) throw e;
-      this.logger.info({ name: request.name, code: e.code, problems: e.problems }, `unpublish rejected: ${e.message}`);
-      return { outcome: { case: 'rejected', value: e.toRejection() } };
-    }
+  run(request: UnpublishRequest): Promise<UnpublishReplyInit> {
+    return acceptedOrRejected(
+      async () => {
+        const versions = await this.dataSource.transaction((tx) => this.#unpublish(tx, request));
+        this.logger.info({ name: request.name, versions, by: request.requestedBy?.principal }, 'versions unpublished');
+        return { name: request.name, versions };
+      },
+      (e) => this.logger.info({ name: request.name, code: e.code, problems: e.problems }, `unpublish rejected: ${e.message}`),
+    );
   }
 
   async #unpublish(tx: EntityManager, request: UnpublishRequest): Promise<string[]> {

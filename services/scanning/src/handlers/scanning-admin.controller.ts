@@ -3,11 +3,10 @@ import type { FastifyReply } from 'fastify';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@palisade/config';
 import { isPalisadeError } from '@palisade/errors';
-import { DATA_SOURCE, LOGGER, SERVICE_CONFIG } from '@palisade/platform';
+import { DATA_SOURCE, LOGGER, SERVICE_CONFIG, checkAdminToken } from '@palisade/platform';
 import { AdvisoryImporter, type ImportReport } from '../application/advisory-importer';
 import { scanningSettings, type ScanningSettings } from '../scanning.config';
 import { advisoryCounts, advisoryDb } from '../store/advisory-store';
-import { checkAdminToken } from './admin-token';
 
 const KINDS = ['osv', 'epss', 'kev'] as const;
 type Kind = (typeof KINDS)[number];

@@ -2,12 +2,11 @@ import { Controller, Get, Headers, Inject, Param, Post, Res } from '@nestjs/comm
 import type { FastifyReply } from 'fastify';
 import type { Logger } from '@palisade/config';
 import { isPalisadeError } from '@palisade/errors';
-import { LOGGER, SERVICE_CONFIG } from '@palisade/platform';
+import { LOGGER, SERVICE_CONFIG, checkAdminToken } from '@palisade/platform';
 import { KeyRingService } from '../keys/key-ring.service';
 import { npmPublicKey, type RegistryKeyState } from '../keys/key-ring';
 import { signingSettings } from '../signing.config';
 import type { SigningErrorCode } from '../signing-error';
-import { checkAdminToken } from './admin-token';
 
 const STATUS: Partial<Record<SigningErrorCode, number>> = { SIGNING_KEY_NOT_FOUND: 404, SIGNING_KEY_ACTIVE: 409 };
 
