@@ -38,10 +38,10 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
   };
   const alertsOf = async (kind: string, name: string): Promise<SeenAlert[]> =>
     (await readAlerts(stack)).filter((a) => a.alert.kind === kind && a.alert.subjectPackage?.name === name);
-  const freshUser = async () => {
+  /** A user with an empty npm cache; a refused download fails at once unless `retries` (npm's back-off made short). */
+  const freshUser = async (retries = 0) => {
     const user = await NpmUser.create(registry);
-    // A refused download must fail the install at once, not after npm's retry back-off.
-    await appendFile(user.userconfig, 'fetch-retries=0\n');
+    await appendFile(user.userconfig, `fetch-retries=${retries}\nfetch-retry-mintimeout=100\nfetch-retry-maxtimeout=1000\n`);
     return user;
   };
   const install = async (user: NpmUser, dependencies: Record<string, string>) => {
@@ -104,6 +104,13 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
       const manifest = await verifyWithPacote(registry, spec, keys);
       expect(manifest._signatures).toEqual([{ keyid: keys[0].keyid, sig: expect.any(String) }]);
     }
+    // Palisade's publish attestation says where the version came from and how it was verified there.
+    const response = await fetch(`${registry}-/palisade/v1/attestations/up-leaf@1.0.0`);
+    expect(response.status).toBe(200);
+    const { attestations } = (await response.json()) as { attestations: Array<{ predicateType: string; envelope: { payload: string } }> };
+    const publish = attestations.find((a) => a.predicateType.endsWith('/publish/v1'));
+    const statement = JSON.parse(Buffer.from(publish?.envelope.payload ?? '', 'base64').toString('utf8')) as { predicate: { upstream: unknown; publisher: unknown } };
+    expect(statement.predicate).toMatchObject({ publisher: null, upstream: { registry: upstream.url.replace(/\/$/, ''), verification: 'signature', keyid: upstream.keyId } });
   });
 
   it('keeps installing from the cache while the upstream is down', async () => {
@@ -224,7 +231,10 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
 
   it('50 concurrent installs of an uncached package make one upstream fetch per file', async () => {
     upstream.clearRequests();
-    const users = await Promise.all(Array.from({ length: 50 }, () => freshUser()));
+    // npm's own retry stays on here, as in real use: on this 2-core machine, 50 npm processes next
+    // to the whole stack occasionally see a connection fail (see the issue note); a retry goes to
+    // Palisade, never to the upstream, which the request log below checks.
+    const users = await Promise.all(Array.from({ length: 50 }, () => freshUser(2)));
     const results = await Promise.all(users.map((user) => install(user, { popular: '1.0.0' })));
     const failures = await Promise.all(results.filter((r) => r.result.code !== 0).map((r) => withNpmLog(r.result.stderr)));
     expect(failures).toEqual([]);

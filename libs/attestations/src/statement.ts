@@ -23,6 +23,13 @@ export interface PublishPredicate {
   readonly publishedAt: string;
   readonly integrity: string;
   readonly source: { readonly repository: string; readonly commit: string } | null;
+  /**
+   * For a version read through from an upstream registry: which one, and how its bytes were
+   * vouched for there (`signature`: a valid upstream registry signature by `keyid`;
+   * `integrity-only`: the upstream signs nothing, only the sha512 integrity binds the bytes).
+   * Absent on published versions and on attestations made before the read-through cache.
+   */
+  readonly upstream?: { readonly registry: string; readonly verification: 'signature' | 'integrity-only'; readonly keyid: string | null } | null;
 }
 
 /**

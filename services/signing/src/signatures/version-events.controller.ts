@@ -49,5 +49,6 @@ export function toVersionToSign(event: VersionIngested): VersionToSign {
   }
   // The gateway serves `time[version]` from the same fields, in the same order of preference.
   const published = event.publishedAt ?? event.ingestedAt;
-  return { name: event.name, version: event.version, integrity, publishedAt: published ? timestampDate(published) : new Date() };
+  const upstreamKeyid = event.upstreamSignatures[0]?.keyid;
+  return { name: event.name, version: event.version, integrity, publishedAt: published ? timestampDate(published) : new Date(), ...(upstreamKeyid ? { upstreamKeyid } : {}) };
 }

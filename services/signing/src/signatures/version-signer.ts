@@ -15,6 +15,8 @@ export interface VersionToSign {
   integrity: string;
   /** `time[version]` as the gateway serves it; a key's expiry is judged against it. */
   publishedAt: Date;
+  /** For a version read through from an upstream: the upstream key whose signature ingest verified. */
+  upstreamKeyid?: string;
 }
 
 export interface VersionSignature {
@@ -61,6 +63,7 @@ export class VersionSigner {
           version: version.version,
           integrity: version.integrity,
           signature: { keyid: key.keyid, sig },
+          upstreamKeyid: version.upstreamKeyid ?? '',
           signedAt: timestampFromDate(signedAt),
         }),
       });
