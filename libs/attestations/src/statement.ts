@@ -29,7 +29,7 @@ export interface PublishPredicate {
    * `integrity-only`: the upstream signs nothing, only the sha512 integrity binds the bytes).
    * Absent on published versions and on attestations made before the read-through cache.
    */
-  readonly upstream?: { readonly registry: string; readonly verification: 'signature' | 'integrity-only'; readonly keyid: string | null } | null;
+  readonly upstream?: { readonly registry: string; readonly verification: 'signature' | 'integrity-only'; readonly keyid: string | null };
 }
 
 /**

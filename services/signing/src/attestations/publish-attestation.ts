@@ -23,7 +23,7 @@ export function publishAttestation(event: VersionIngested, version: { name: stri
       publishedAt: (event.publishedAt ? timestampDate(event.publishedAt) : version.publishedAt).toISOString(),
       integrity: version.integrity,
       source: event.sourceRepository ? { repository: event.sourceRepository, commit: event.sourceCommit } : null,
-      upstream: event.source === VersionSource.UPSTREAM ? upstreamVerification(event) : null,
+      ...(event.source === VersionSource.UPSTREAM ? { upstream: upstreamVerification(event) } : {}),
     },
   };
 }
