@@ -18,7 +18,8 @@ const shared = {
     '^@palisade/service-([a-z]+)$': '<rootDir>/services/$1/src',
     '^@palisade/([a-z-]+)$': '<rootDir>/libs/$1/src',
   },
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/', '<rootDir>/services/.*/dist/'],
+  // Fixture packages are data (their package.json files would collide as Haste modules).
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/libs/.*/dist/', '<rootDir>/services/.*/dist/', '<rootDir>/libs/package-heuristics/src/__fixtures__/(attacks|benign-synthetic)/'],
 };
 
 module.exports = {
