@@ -42,23 +42,45 @@ const PORT_VARIABLE: Record<(typeof SERVICES)[number], string> = {
 };
 
 /**
+ * Spawns a process on free loopback ports and waits for its start line. A port found free can be
+ * taken before the process binds it (parallel test files, npm's outgoing connections): on
+ * EADDRINUSE it starts again on other ports.
+ */
+async function startOnFreePorts(count: number, spawn: (ports: number[]) => ChildHandle, started: RegExp): Promise<ChildHandle> {
+  for (let attempt = 1; ; attempt += 1) {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i += 1) ports.push(await freePort());
+    const child = spawn(ports);
+    try {
+      await child.waitForLine(started, 120_000);
+      return child;
+    } catch (error: unknown) {
+      if (attempt >= 3 || !/EADDRINUSE|[Aa]ddress already in use/.test(String((error as Error).message))) throw error;
+    }
+  }
+}
+
+/**
  * Boots Palisade for an e2e test file. Distributed: each service its own process on a NATS
  * server of the test's own, a fresh PostgreSQL database and S3 (s3rver). Embedded: `npm start`'s
  * entry point, with its own embedded PostgreSQL and data folder.
  */
 export async function startStack(mode: StackMode, extraEnv: Record<string, string> = {}): Promise<Stack> {
   const adminToken = `pal_e2e_admin_${process.pid}_${Date.now()}`;
-  const gatewayPort = await freePort();
   const dataDir = await tempDir('palisade-e2e-');
-  const common = { PALISADE_LOG_LEVEL: 'info', PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_PORT: String(gatewayPort), PALISADE_DATA_DIR: dataDir, ...extraEnv };
+  const common = { PALISADE_LOG_LEVEL: 'info', PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_DATA_DIR: dataDir, ...extraEnv };
   const children: ChildHandle[] = [];
   let blobRoot = join(dataDir, 'blobs', 'sha512');
   let bus: Stack['bus'];
+  let gatewayPort = 0;
   if (mode === 'embedded') {
-    const postgresPort = await freePort();
-    const child = spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: { ...common, PALISADE_EMBEDDED_POSTGRES_PORT: String(postgresPort) } });
-    children.push(child);
-    await child.waitForLine(/Palisade is running/, 120_000);
+    let postgresPort = 0;
+    children.push(
+      await startOnFreePorts(2, ([port, pgPort]) => {
+        [gatewayPort, postgresPort] = [port, pgPort];
+        return spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: { ...common, PALISADE_PORT: String(port), PALISADE_EMBEDDED_POSTGRES_PORT: String(pgPort) } });
+      }, /Palisade is running/),
+    );
     const password = (await readFile(join(common.PALISADE_DATA_DIR, 'postgres.password'), 'utf8')).trim();
     bus = { embeddedDatabaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/palisade` };
   } else {
@@ -81,10 +103,12 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
       PALISADE_S3_SECRET_KEY: 'S3RVER',
     };
     for (const service of SERVICES) {
-      const port = service === 'gateway' ? gatewayPort : await freePort();
-      const child = spawnNode(resolve(repo, `services/${service}/src/main.ts`), { env: { ...env, [PORT_VARIABLE[service]]: String(port) } });
-      children.push(child);
-      await child.waitForLine(new RegExp(`"msg":"${service} started"`), 120_000);
+      children.push(
+        await startOnFreePorts(1, ([port]) => {
+          if (service === 'gateway') gatewayPort = port;
+          return spawnNode(resolve(repo, `services/${service}/src/main.ts`), { env: { ...env, [PORT_VARIABLE[service]]: String(port) } });
+        }, new RegExp(`"msg":"${service} started"`)),
+      );
     }
   }
   const baseUrl = `http://127.0.0.1:${gatewayPort}`;
