@@ -92,15 +92,14 @@ export class UpstreamClient {
    * Opens a tarball download. `tarballUrl` comes from upstream metadata, so it is only followed on
    * the upstream's own origin (a packument must not steer Palisade to other hosts).
    */
-  async tarball(tarballUrl: string): Promise<{ body: Readable; size?: number }> {
+  async tarball(tarballUrl: string): Promise<Readable> {
     const target = new URL(tarballUrl, this.#base);
     if (target.origin !== this.#base.origin) {
       throw new PalisadeError(UpstreamErrorCode.OffOrigin, `the upstream names a tarball on another origin (${target.origin}); only ${this.#base.origin} is followed`);
     }
     const response = await this.#get(target, { accept: 'application/octet-stream' });
     await this.#expectOk(response, `tarball ${target.pathname}`);
-    const length = Number(response.headers['content-length']);
-    return { body: response.body, ...(Number.isSafeInteger(length) ? { size: length } : {}) };
+    return response.body;
   }
 
   async close(): Promise<void> {

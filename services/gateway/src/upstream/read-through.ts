@@ -90,8 +90,8 @@ export class ReadThrough {
   }
 
   /** True while versions recorded moments ago may still be reaching the views. */
-  isArriving(record: { modifiedAt: Date }): boolean {
-    return Date.now() - record.modifiedAt.getTime() < ARRIVING_MS;
+  isArriving(modifiedAt: Date): boolean {
+    return Date.now() - modifiedAt.getTime() < ARRIVING_MS;
   }
 
   /** Starts a background revalidation of an upstream package when this replica has not checked it for max-age. */

@@ -82,7 +82,7 @@ export class UpstreamTarballs implements OnModuleDestroy {
     });
     const tail = new HeldTail();
     const completion = (async () => {
-      const { body } = await response;
+      const body = await response;
       const toStore = new PassThrough();
       body.on('data', (chunk: Buffer) => {
         tail.write(chunk);

@@ -37,7 +37,7 @@ describe('ingest: reading packages through from the upstream', () => {
 
     it('records every verified version with its upstream signature and the version.ingested event, once', async () => {
       const reply = await ingest.fetch('plain');
-      expect(reply.outcome.case).toBe('accepted');
+      expect(reply.outcome).toMatchObject({ case: 'accepted', value: { versions: [{ newlyRecorded: true }, { newlyRecorded: true }] } });
       const row = await ingest.versionRow('plain', '1.0.0');
       expect(row).toMatchObject({ source: 'upstream', integrity: upstream.dist('plain', '1.0.0').integrity, state: 'live' });
       expect((row?.published_at as Date).getTime()).toBeLessThan(Date.now() - 4 * HOUR);
@@ -53,7 +53,7 @@ describe('ingest: reading packages through from the upstream', () => {
       ]);
       // A second fetch revalidates with the ETag and records nothing new.
       upstream.clearRequests();
-      expect((await ingest.fetch('plain')).outcome.case).toBe('accepted');
+      expect((await ingest.fetch('plain')).outcome).toMatchObject({ case: 'accepted', value: { versions: [{ newlyRecorded: false }, { newlyRecorded: false }] } });
       const revalidation = upstream.requestsFor('/plain');
       expect(revalidation).toHaveLength(1);
       expect(revalidation[0]).toMatchObject({ status: 304, headers: expect.objectContaining({ 'if-none-match': expect.any(String) }) });

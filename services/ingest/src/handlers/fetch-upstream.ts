@@ -70,19 +70,20 @@ export class FetchUpstream {
     }
     const state = await upstreamStore.packageState(this.dataSource.manager, name);
     const response = await this.#ask(() => this.upstream.client().packument(name, state?.etag ?? undefined));
+    let newlyRecorded = new Set<string>();
     if (response.kind === 'not-modified') {
       await this.dataSource.transaction((tx) => upstreamStore.touchPackage(tx, name));
     } else if (response.kind === 'not-found') {
       await this.#gone(name);
     } else {
-      await this.#apply(name, response);
+      newlyRecorded = await this.#apply(name, response);
     }
     const recorded = await upstreamStore.versions(this.dataSource.manager, name);
     if (recorded.length === 0 && response.kind === 'not-found') throw new IngestRejected(IngestRejectionCode.UpstreamNotFound, `${name} is not in the upstream registry`);
     return {
       name,
       upstream: settings.url ?? '',
-      versions: recorded.filter((v) => v.state === 'live').map((v) => ({ version: v.version, integrity: v.integrity, newlyRecorded: false })),
+      versions: recorded.filter((v) => v.state === 'live').map((v) => ({ version: v.version, integrity: v.integrity, newlyRecorded: newlyRecorded.has(v.version) })),
     };
   }
 
@@ -96,7 +97,8 @@ export class FetchUpstream {
     }
   }
 
-  async #apply(name: string, response: Extract<PackumentResponse, { kind: 'ok' }>): Promise<void> {
+  /** Applies a fresh packument; answers the versions recorded by it. */
+  async #apply(name: string, response: Extract<PackumentResponse, { kind: 'ok' }>): Promise<Set<string>> {
     let packument: UpstreamPackument;
     try {
       packument = parseUpstreamPackument(name, response.body, this.settings.maxManifestBytes);
@@ -106,13 +108,17 @@ export class FetchUpstream {
     if (packument.skipped.length > 0) this.logger.warn({ name, skipped: packument.skipped }, 'upstream versions left out');
     const keys = await this.#ask(() => this.trust.keys());
     const judged = this.#judge(name, packument.versions, keys);
+    const recordedNow = new Set<string>();
     await this.dataSource.transaction(async (tx) => {
       await versionStore.lockPackage(tx, name);
       if (judged.refused.some((r) => r.reason.startsWith('signed by a key'))) await this.#ask(() => this.trust.noticeKeyChange(tx, keys));
       const recorded = new Map((await upstreamStore.versions(tx, name)).map((v) => [v.version, v]));
       for (const v of judged.verified) {
         const known = recorded.get(v.upstream.version);
-        if (!known) await this.#record(tx, name, v, packument.latest === v.upstream.version);
+        if (!known) {
+          await this.#record(tx, name, v, packument.latest === v.upstream.version);
+          recordedNow.add(v.upstream.version);
+        }
         else if (known.integrity !== v.upstream.integrity) await this.#tampered(tx, name, known.version, known.integrity, v.upstream.integrity);
       }
       for (const { upstream, reason } of judged.refused) {
@@ -125,6 +131,7 @@ export class FetchUpstream {
       for (const v of recorded.values()) if (!listed.has(v.version)) await this.#removed(tx, name, v.version, v.integrity, false);
       await upstreamStore.savePackageState(tx, name, { etag: response.etag ?? null, goneAt: null });
     });
+    return recordedNow;
   }
 
   #judge(name: string, versions: readonly UpstreamVersion[], keys: UpstreamKey[] | null): Judged {

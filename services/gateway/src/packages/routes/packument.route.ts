@@ -47,10 +47,11 @@ export class PackumentRoute implements RegistryRoute {
       this.readThrough.revalidateIfStale(name);
       return doc;
     }
-    const record = await this.reader.load(name);
-    if (record === null) {
+    // One small query: this path also answers every request for a package a view holds back.
+    const modifiedAt = await this.reader.modifiedAtOf(name);
+    if (modifiedAt === null) {
       await this.readThrough.resolveUnknown(request.view, name);
-    } else if (this.readThrough.isArriving(record)) {
+    } else if (this.readThrough.isArriving(modifiedAt)) {
       // Another request read it through moments ago: its versions may still be reaching this view.
       await this.readThrough.settle(request.view, name);
     } else {

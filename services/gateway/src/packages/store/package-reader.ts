@@ -76,6 +76,12 @@ export class PackageReader {
     return rows.length === 0 ? null : toRecord(name, rows[0]);
   }
 
+  /** When the package last changed (any event or write), or null when it is unknown here. */
+  async modifiedAtOf(name: string): Promise<Date | null> {
+    const rows: Array<{ modified_at: Date }> = await this.dataSource.query(`SELECT modified_at FROM ${this.s}.packages WHERE name = $1`, [name]);
+    return rows.length === 0 ? null : rows[0].modified_at;
+  }
+
   /** The revision alone: what a cache checks to know whether its rendering is still current. */
   async revisionOf(name: string): Promise<number | null> {
     const rows: Array<{ revision: string }> = await this.dataSource.query(`SELECT revision FROM ${this.s}.packages WHERE name = $1`, [name]);

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { assertCanWrite } from '../../accounts/permissions';
 import type { RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from '../../http/registry-request';
 import { PromotionClient } from '../promotion-client';
 import { promotionJson } from '../promotion-json';
 import { answeringRefusals } from '../promotion-refusal';
-import { objectBody, optionalString, requiredString, versionParam } from './promotion-target';
+import { optionalString, promotionTarget } from './promotion-target';
 
 /**
  * `POST /-/palisade/v1/approvals/<name>@<version>` `{ "to": "prod", "comment"? }`: the caller
@@ -19,18 +18,9 @@ export class ApproveRoute implements RegistryRoute {
   constructor(private readonly promotion: PromotionClient) {}
 
   async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
-    const { name, version } = versionParam(params.spec);
-    const principal = await request.principal();
-    assertCanWrite(principal, name);
-    const body = objectBody(request.body);
+    const { name, version, view, body, actor } = await promotionTarget(request, params);
     return answeringRefusals(async () => {
-      const accepted = await this.promotion.approve({
-        name,
-        version,
-        view: requiredString(body, 'to'),
-        comment: optionalString(body, 'comment'),
-        approver: { principal: principal.user, tokenId: principal.tokenId },
-      });
+      const accepted = await this.promotion.approve({ name, version, view, comment: optionalString(body, 'comment'), approver: actor });
       return { status: 200, body: promotionJson(accepted) };
     });
   }

@@ -1,3 +1,5 @@
+import { assertCanWrite } from '../../accounts/permissions';
+import type { RegistryRequest, RouteParams } from '../../http/registry-request';
 import { isRecord } from '../../packages/domain/json-shapes';
 import { RegistryHttpError } from '../../http/registry-errors';
 import { parseVersionSpec } from '../../http/version-spec';
@@ -27,4 +29,22 @@ export function requiredString(body: Record<string, unknown>, field: string): st
   const value = optionalString(body, field);
   if (!value) throw new RegistryHttpError('PAL_ERR_BAD_REQUEST', `${field} is required`);
   return value;
+}
+
+export interface PromotionTarget {
+  name: string;
+  version: string;
+  /** The view asked for (`to`). */
+  view: string;
+  body: Record<string, unknown>;
+  actor: { principal: string; tokenId: string };
+}
+
+/** What promote and approve both start from: the version in the path, a caller who may write it, the target view. */
+export async function promotionTarget(request: RegistryRequest, params: RouteParams): Promise<PromotionTarget> {
+  const { name, version } = versionParam(params.spec);
+  const principal = await request.principal();
+  assertCanWrite(principal, name);
+  const body = objectBody(request.body);
+  return { name, version, view: requiredString(body, 'to'), body, actor: { principal: principal.user, tokenId: principal.tokenId } };
 }
