@@ -13,7 +13,7 @@ import {
   LogEntryRequestSchema,
 } from './gen/palisade/v1/attestation_commands_pb';
 import { file_palisade_v1_common } from './gen/palisade/v1/common_pb';
-import { file_palisade_v1_download_events, DownloadRecordedSchema } from './gen/palisade/v1/download_events_pb';
+import { file_palisade_v1_download_events, DownloadBatchSchema } from './gen/palisade/v1/download_events_pb';
 import {
   file_palisade_v1_ingest_commands,
   FetchReplySchema,
@@ -35,9 +35,25 @@ import {
   PromotionStatusRequestSchema,
 } from './gen/palisade/v1/promotion_policy_pb';
 import { file_palisade_v1_scanning_commands, AuditReplySchema, AuditRequestSchema } from './gen/palisade/v1/scanning_commands_pb';
-import { file_palisade_v1_recall_commands, OpenRecallReplySchema, OpenRecallRequestSchema } from './gen/palisade/v1/recall_commands_pb';
+import {
+  file_palisade_v1_recall_commands,
+  AlertsSinceReplySchema,
+  AlertsSinceRequestSchema,
+  ApproveOverrideRequestSchema,
+  CloseRecallRequestSchema,
+  ListRecallsReplySchema,
+  ListRecallsRequestSchema,
+  OpenRecallReplySchema,
+  OpenRecallRequestSchema,
+  RecallChangeReplySchema,
+  ReportDeploymentReplySchema,
+  ReportDeploymentRequestSchema,
+  RequestOverrideRequestSchema,
+  ShowRecallReplySchema,
+  ShowRecallRequestSchema,
+} from './gen/palisade/v1/recall_commands_pb';
 import { file_palisade_v1_signing_events, KeysChangedSchema } from './gen/palisade/v1/signing_events_pb';
-import { file_palisade_v1_recall_events, RecallClosedSchema, RecallOpenedSchema } from './gen/palisade/v1/recall_events_pb';
+import { file_palisade_v1_recall_events, RecallClosedSchema, RecallEnforcedSchema, RecallOpenedSchema } from './gen/palisade/v1/recall_events_pb';
 import {
   file_palisade_v1_version_events,
   VersionIngestedSchema,
@@ -89,7 +105,8 @@ export const Events = {
   advisoryImported: { subject: EventSubjects.advisoryImported, stream: 'REGISTRY', schema: AdvisoryImportedSchema },
   recallOpened: { subject: EventSubjects.recallOpened, stream: 'REGISTRY', schema: RecallOpenedSchema },
   recallClosed: { subject: EventSubjects.recallClosed, stream: 'REGISTRY', schema: RecallClosedSchema },
-  downloadRecorded: { subject: EventSubjects.downloadRecorded, stream: 'DOWNLOADS', schema: DownloadRecordedSchema },
+  recallEnforced: { subject: EventSubjects.recallEnforced, stream: 'REGISTRY', schema: RecallEnforcedSchema },
+  downloadRecorded: { subject: EventSubjects.downloadRecorded, stream: 'DOWNLOADS', schema: DownloadBatchSchema },
   keysChanged: { subject: EventSubjects.keysChanged, stream: 'REGISTRY', schema: KeysChangedSchema },
 } as const satisfies Record<string, EventDefinition>;
 
@@ -117,6 +134,13 @@ export const Commands = {
   promotionPolicyShow: { subject: CommandSubjects.promotionPolicyShow, request: PolicyShowRequestSchema, reply: PolicyShowReplySchema },
   promotionPolicyApply: { subject: CommandSubjects.promotionPolicyApply, request: PolicyApplyRequestSchema, reply: PolicyApplyReplySchema },
   recallOpen: { subject: CommandSubjects.recallOpen, request: OpenRecallRequestSchema, reply: OpenRecallReplySchema },
+  recallList: { subject: CommandSubjects.recallList, request: ListRecallsRequestSchema, reply: ListRecallsReplySchema },
+  recallShow: { subject: CommandSubjects.recallShow, request: ShowRecallRequestSchema, reply: ShowRecallReplySchema },
+  recallRequestOverride: { subject: CommandSubjects.recallRequestOverride, request: RequestOverrideRequestSchema, reply: RecallChangeReplySchema },
+  recallApproveOverride: { subject: CommandSubjects.recallApproveOverride, request: ApproveOverrideRequestSchema, reply: RecallChangeReplySchema },
+  recallClose: { subject: CommandSubjects.recallClose, request: CloseRecallRequestSchema, reply: RecallChangeReplySchema },
+  recallReportDeployment: { subject: CommandSubjects.recallReportDeployment, request: ReportDeploymentRequestSchema, reply: ReportDeploymentReplySchema },
+  recallAlerts: { subject: CommandSubjects.recallAlerts, request: AlertsSinceRequestSchema, reply: AlertsSinceReplySchema },
   scanningAudit: { subject: CommandSubjects.scanningAudit, request: AuditRequestSchema, reply: AuditReplySchema },
   signingAttestations: { subject: CommandSubjects.signingAttestations, request: AttestationsRequestSchema, reply: AttestationsReplySchema },
   signingLogCheckpoint: { subject: CommandSubjects.signingLogCheckpoint, request: LogCheckpointRequestSchema, reply: LogCheckpointReplySchema },

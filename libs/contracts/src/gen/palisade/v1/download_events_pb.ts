@@ -14,10 +14,10 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file palisade/v1/download_events.proto.
  */
 export const file_palisade_v1_download_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFwYWxpc2FkZS92MS9kb3dubG9hZF9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIsEBChBEb3dubG9hZFJlY29yZGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRImCgpkb3dubG9hZGVyGAUgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISEgoKdXNlcl9hZ2VudBgGIAEoCRIxCg1kb3dubG9hZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("CiFwYWxpc2FkZS92MS9kb3dubG9hZF9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIsEBChBEb3dubG9hZFJlY29yZGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRImCgpkb3dubG9hZGVyGAUgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISEgoKdXNlcl9hZ2VudBgGIAEoCRIxCg1kb3dubG9hZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJBCg1Eb3dubG9hZEJhdGNoEjAKCWRvd25sb2FkcxgBIAMoCzIdLnBhbGlzYWRlLnYxLkRvd25sb2FkUmVjb3JkZWRiBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common]);
 
 /**
- * registry.evt.download.recorded — a tarball was served. On its own stream DOWNLOADS (size/age
+ * One tarball served. Recorded in batches (DownloadBatch) on its own stream DOWNLOADS (size/age
  * limited); the recall service indexes it for blast radius.
  *
  * @generated from message palisade.v1.DownloadRecorded
@@ -69,4 +69,24 @@ export type DownloadRecorded = Message<"palisade.v1.DownloadRecorded"> & {
  */
 export const DownloadRecordedSchema: GenMessage<DownloadRecorded> = /*@__PURE__*/
   messageDesc(file_palisade_v1_download_events, 0);
+
+/**
+ * registry.evt.download.recorded — the gateway batches downloads (a few hundred ms at most) so the
+ * read path never waits for the bus.
+ *
+ * @generated from message palisade.v1.DownloadBatch
+ */
+export type DownloadBatch = Message<"palisade.v1.DownloadBatch"> & {
+  /**
+   * @generated from field: repeated palisade.v1.DownloadRecorded downloads = 1;
+   */
+  downloads: DownloadRecorded[];
+};
+
+/**
+ * Describes the message palisade.v1.DownloadBatch.
+ * Use `create(DownloadBatchSchema)` to create a new message.
+ */
+export const DownloadBatchSchema: GenMessage<DownloadBatch> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_download_events, 1);
 

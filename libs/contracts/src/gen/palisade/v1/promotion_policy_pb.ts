@@ -8,13 +8,15 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, Rejection } from "./common_pb";
 import { file_palisade_v1_common } from "./common_pb";
+import type { QuarantineMode } from "./version_events_pb";
+import { file_palisade_v1_version_events } from "./version_events_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file palisade/v1/promotion_policy.proto.
  */
 export const file_palisade_v1_promotion_policy: GenFile = /*@__PURE__*/
-  fileDesc("CiJwYWxpc2FkZS92MS9wcm9tb3Rpb25fcG9saWN5LnByb3RvEgtwYWxpc2FkZS52MSKWAQoOUG9saWN5UmV2aXNpb24SDwoHdmVyc2lvbhgBIAEoDRIOCgZkaWdlc3QYAiABKAkSDgoGb3JpZ2luGAMgASgJEhIKCmFwcGxpZWRfYnkYBCABKAkSDwoHY29tbWVudBgFIAEoCRIuCgphcHBsaWVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIhChFQb2xpY3lTaG93UmVxdWVzdBIMCgR2aWV3GAEgASgJIooBCg5Qb2xpY3lEb2N1bWVudBItCghyZXZpc2lvbhgBIAEoCzIbLnBhbGlzYWRlLnYxLlBvbGljeVJldmlzaW9uEgwKBHlhbWwYAiABKAkSLAoHaGlzdG9yeRgDIAMoCzIbLnBhbGlzYWRlLnYxLlBvbGljeVJldmlzaW9uEg0KBXZpZXdzGAQgAygJInYKD1BvbGljeVNob3dSZXBseRIsCgVmb3VuZBgBIAEoCzIbLnBhbGlzYWRlLnYxLlBvbGljeURvY3VtZW50SAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIm4KElBvbGljeUFwcGx5UmVxdWVzdBIMCgR5YW1sGAEgASgJEigKDHJlcXVlc3RlZF9ieRgCIAEoCzISLnBhbGlzYWRlLnYxLkFjdG9yEg8KB2RyeV9ydW4YAyABKAgSDwoHY29tbWVudBgEIAEoCSJfCg5Qb2xpY3lEZWNpc2lvbhIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDAoEdmlldxgDIAEoCRIPCgdvdXRjb21lGAQgASgJEg8KB3JlYXNvbnMYBSADKAkiuwEKDVBvbGljeUFwcGxpZWQSLQoIcmV2aXNpb24YASABKAsyGy5wYWxpc2FkZS52MS5Qb2xpY3lSZXZpc2lvbhIPCgdkcnlfcnVuGAIgASgIEhIKCmRyeV9ydW5faWQYAyABKA0SFQoNY2hhbmdlZF92aWV3cxgEIAMoCRIuCglkZWNpc2lvbnMYBSADKAsyGy5wYWxpc2FkZS52MS5Qb2xpY3lEZWNpc2lvbhIPCgdjaGFuZ2VkGAYgASgIIngKEFBvbGljeUFwcGx5UmVwbHkSLQoHYXBwbGllZBgBIAEoCzIaLnBhbGlzYWRlLnYxLlBvbGljeUFwcGxpZWRIABIqCghyZWplY3RlZBgCIAEoCzIWLnBhbGlzYWRlLnYxLlJlamVjdGlvbkgAQgkKB291dGNvbWUiNwoWUHJvbW90aW9uU3RhdHVzUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAki4wEKClZpZXdTdGF0dXMSDAoEdmlldxgBIAEoCRINCgVzdGF0ZRgCIAEoCRIPCgdyZWFzb25zGAMgAygJEhYKDnBvbGljeV92ZXJzaW9uGAQgASgNEhEKCWFwcHJvdmVycxgFIAMoCRIaChJhcHByb3ZhbHNfcmVxdWlyZWQYBiABKA0SLwoLYWRtaXR0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2VsaWdpYmxlX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLRAQoNVmVyc2lvblN0YXR1cxIPCgd2ZXJzaW9uGAEgASgJEhEKCWludGVncml0eRgCIAEoCRIOCgZzb3VyY2UYAyABKAkSEQoJcHVibGlzaGVyGAQgASgJEjAKDHB1Ymxpc2hlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyZGljdBgGIAEoCRIOCgZzaWduZWQYByABKAgSJgoFdmlld3MYCCADKAsyFy5wYWxpc2FkZS52MS5WaWV3U3RhdHVzImsKFVByb21vdGlvblN0YXR1c1JlcG9ydBIMCgRuYW1lGAEgASgJEhYKDnBvbGljeV92ZXJzaW9uGAIgASgNEiwKCHZlcnNpb25zGAMgAygLMhoucGFsaXNhZGUudjEuVmVyc2lvblN0YXR1cyKCAQoUUHJvbW90aW9uU3RhdHVzUmVwbHkSMwoFZm91bmQYASABKAsyIi5wYWxpc2FkZS52MS5Qcm9tb3Rpb25TdGF0dXNSZXBvcnRIABIqCghyZWplY3RlZBgCIAEoCzIWLnBhbGlzYWRlLnYxLlJlamVjdGlvbkgAQgkKB291dGNvbWViBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("CiJwYWxpc2FkZS92MS9wcm9tb3Rpb25fcG9saWN5LnByb3RvEgtwYWxpc2FkZS52MSKWAQoOUG9saWN5UmV2aXNpb24SDwoHdmVyc2lvbhgBIAEoDRIOCgZkaWdlc3QYAiABKAkSDgoGb3JpZ2luGAMgASgJEhIKCmFwcGxpZWRfYnkYBCABKAkSDwoHY29tbWVudBgFIAEoCRIuCgphcHBsaWVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIhChFQb2xpY3lTaG93UmVxdWVzdBIMCgR2aWV3GAEgASgJIrsBCg5Qb2xpY3lEb2N1bWVudBItCghyZXZpc2lvbhgBIAEoCzIbLnBhbGlzYWRlLnYxLlBvbGljeVJldmlzaW9uEgwKBHlhbWwYAiABKAkSLAoHaGlzdG9yeRgDIAMoCzIbLnBhbGlzYWRlLnYxLlBvbGljeVJldmlzaW9uEg0KBXZpZXdzGAQgAygJEi8KCnF1YXJhbnRpbmUYBSADKAsyGy5wYWxpc2FkZS52MS5WaWV3UXVhcmFudGluZSJJCg5WaWV3UXVhcmFudGluZRIMCgR2aWV3GAEgASgJEikKBG1vZGUYAiABKA4yGy5wYWxpc2FkZS52MS5RdWFyYW50aW5lTW9kZSJ2Cg9Qb2xpY3lTaG93UmVwbHkSLAoFZm91bmQYASABKAsyGy5wYWxpc2FkZS52MS5Qb2xpY3lEb2N1bWVudEgAEioKCHJlamVjdGVkGAIgASgLMhYucGFsaXNhZGUudjEuUmVqZWN0aW9uSABCCQoHb3V0Y29tZSJuChJQb2xpY3lBcHBseVJlcXVlc3QSDAoEeWFtbBgBIAEoCRIoCgxyZXF1ZXN0ZWRfYnkYAiABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIPCgdkcnlfcnVuGAMgASgIEg8KB2NvbW1lbnQYBCABKAkiXwoOUG9saWN5RGVjaXNpb24SDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEgwKBHZpZXcYAyABKAkSDwoHb3V0Y29tZRgEIAEoCRIPCgdyZWFzb25zGAUgAygJIrsBCg1Qb2xpY3lBcHBsaWVkEi0KCHJldmlzaW9uGAEgASgLMhsucGFsaXNhZGUudjEuUG9saWN5UmV2aXNpb24SDwoHZHJ5X3J1bhgCIAEoCBISCgpkcnlfcnVuX2lkGAMgASgNEhUKDWNoYW5nZWRfdmlld3MYBCADKAkSLgoJZGVjaXNpb25zGAUgAygLMhsucGFsaXNhZGUudjEuUG9saWN5RGVjaXNpb24SDwoHY2hhbmdlZBgGIAEoCCJ4ChBQb2xpY3lBcHBseVJlcGx5Ei0KB2FwcGxpZWQYASABKAsyGi5wYWxpc2FkZS52MS5Qb2xpY3lBcHBsaWVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIjcKFlByb21vdGlvblN0YXR1c1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJIuMBCgpWaWV3U3RhdHVzEgwKBHZpZXcYASABKAkSDQoFc3RhdGUYAiABKAkSDwoHcmVhc29ucxgDIAMoCRIWCg5wb2xpY3lfdmVyc2lvbhgEIAEoDRIRCglhcHByb3ZlcnMYBSADKAkSGgoSYXBwcm92YWxzX3JlcXVpcmVkGAYgASgNEi8KC2FkbWl0dGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtlbGlnaWJsZV9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi0QEKDVZlcnNpb25TdGF0dXMSDwoHdmVyc2lvbhgBIAEoCRIRCglpbnRlZ3JpdHkYAiABKAkSDgoGc291cmNlGAMgASgJEhEKCXB1Ymxpc2hlchgEIAEoCRIwCgxwdWJsaXNoZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3ZlcmRpY3QYBiABKAkSDgoGc2lnbmVkGAcgASgIEiYKBXZpZXdzGAggAygLMhcucGFsaXNhZGUudjEuVmlld1N0YXR1cyJrChVQcm9tb3Rpb25TdGF0dXNSZXBvcnQSDAoEbmFtZRgBIAEoCRIWCg5wb2xpY3lfdmVyc2lvbhgCIAEoDRIsCgh2ZXJzaW9ucxgDIAMoCzIaLnBhbGlzYWRlLnYxLlZlcnNpb25TdGF0dXMiggEKFFByb21vdGlvblN0YXR1c1JlcGx5EjMKBWZvdW5kGAEgASgLMiIucGFsaXNhZGUudjEuUHJvbW90aW9uU3RhdHVzUmVwb3J0SAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lYgZwcm90bzM", [file_google_protobuf_timestamp, file_palisade_v1_common, file_palisade_v1_version_events]);
 
 /**
  * One stored version of the policy document (every view's policy and the teams).
@@ -116,6 +118,13 @@ export type PolicyDocument = Message<"palisade.v1.PolicyDocument"> & {
    * @generated from field: repeated string views = 4;
    */
   views: string[];
+
+  /**
+   * How each view shows a recalled version (its policy's `quarantine`), in view order.
+   *
+   * @generated from field: repeated palisade.v1.ViewQuarantine quarantine = 5;
+   */
+  quarantine: ViewQuarantine[];
 };
 
 /**
@@ -124,6 +133,28 @@ export type PolicyDocument = Message<"palisade.v1.PolicyDocument"> & {
  */
 export const PolicyDocumentSchema: GenMessage<PolicyDocument> = /*@__PURE__*/
   messageDesc(file_palisade_v1_promotion_policy, 2);
+
+/**
+ * @generated from message palisade.v1.ViewQuarantine
+ */
+export type ViewQuarantine = Message<"palisade.v1.ViewQuarantine"> & {
+  /**
+   * @generated from field: string view = 1;
+   */
+  view: string;
+
+  /**
+   * @generated from field: palisade.v1.QuarantineMode mode = 2;
+   */
+  mode: QuarantineMode;
+};
+
+/**
+ * Describes the message palisade.v1.ViewQuarantine.
+ * Use `create(ViewQuarantineSchema)` to create a new message.
+ */
+export const ViewQuarantineSchema: GenMessage<ViewQuarantine> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_promotion_policy, 3);
 
 /**
  * @generated from message palisade.v1.PolicyShowReply
@@ -154,7 +185,7 @@ export type PolicyShowReply = Message<"palisade.v1.PolicyShowReply"> & {
  * Use `create(PolicyShowReplySchema)` to create a new message.
  */
 export const PolicyShowReplySchema: GenMessage<PolicyShowReply> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 3);
+  messageDesc(file_palisade_v1_promotion_policy, 4);
 
 /**
  * registry.cmd.promotion.policy-apply — replace the policy document, or try it (dry run).
@@ -192,7 +223,7 @@ export type PolicyApplyRequest = Message<"palisade.v1.PolicyApplyRequest"> & {
  * Use `create(PolicyApplyRequestSchema)` to create a new message.
  */
 export const PolicyApplyRequestSchema: GenMessage<PolicyApplyRequest> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 4);
+  messageDesc(file_palisade_v1_promotion_policy, 5);
 
 /**
  * What a policy decides (or would decide) for one version in one view.
@@ -234,7 +265,7 @@ export type PolicyDecision = Message<"palisade.v1.PolicyDecision"> & {
  * Use `create(PolicyDecisionSchema)` to create a new message.
  */
 export const PolicyDecisionSchema: GenMessage<PolicyDecision> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 5);
+  messageDesc(file_palisade_v1_promotion_policy, 6);
 
 /**
  * @generated from message palisade.v1.PolicyApplied
@@ -286,7 +317,7 @@ export type PolicyApplied = Message<"palisade.v1.PolicyApplied"> & {
  * Use `create(PolicyAppliedSchema)` to create a new message.
  */
 export const PolicyAppliedSchema: GenMessage<PolicyApplied> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 6);
+  messageDesc(file_palisade_v1_promotion_policy, 7);
 
 /**
  * @generated from message palisade.v1.PolicyApplyReply
@@ -317,7 +348,7 @@ export type PolicyApplyReply = Message<"palisade.v1.PolicyApplyReply"> & {
  * Use `create(PolicyApplyReplySchema)` to create a new message.
  */
 export const PolicyApplyReplySchema: GenMessage<PolicyApplyReply> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 7);
+  messageDesc(file_palisade_v1_promotion_policy, 8);
 
 /**
  * registry.cmd.promotion.status — where the versions of a package are, and why not further.
@@ -343,7 +374,7 @@ export type PromotionStatusRequest = Message<"palisade.v1.PromotionStatusRequest
  * Use `create(PromotionStatusRequestSchema)` to create a new message.
  */
 export const PromotionStatusRequestSchema: GenMessage<PromotionStatusRequest> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 8);
+  messageDesc(file_palisade_v1_promotion_policy, 9);
 
 /**
  * @generated from message palisade.v1.ViewStatus
@@ -401,7 +432,7 @@ export type ViewStatus = Message<"palisade.v1.ViewStatus"> & {
  * Use `create(ViewStatusSchema)` to create a new message.
  */
 export const ViewStatusSchema: GenMessage<ViewStatus> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 9);
+  messageDesc(file_palisade_v1_promotion_policy, 10);
 
 /**
  * @generated from message palisade.v1.VersionStatus
@@ -459,7 +490,7 @@ export type VersionStatus = Message<"palisade.v1.VersionStatus"> & {
  * Use `create(VersionStatusSchema)` to create a new message.
  */
 export const VersionStatusSchema: GenMessage<VersionStatus> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 10);
+  messageDesc(file_palisade_v1_promotion_policy, 11);
 
 /**
  * @generated from message palisade.v1.PromotionStatusReport
@@ -486,7 +517,7 @@ export type PromotionStatusReport = Message<"palisade.v1.PromotionStatusReport">
  * Use `create(PromotionStatusReportSchema)` to create a new message.
  */
 export const PromotionStatusReportSchema: GenMessage<PromotionStatusReport> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 11);
+  messageDesc(file_palisade_v1_promotion_policy, 12);
 
 /**
  * @generated from message palisade.v1.PromotionStatusReply
@@ -517,5 +548,5 @@ export type PromotionStatusReply = Message<"palisade.v1.PromotionStatusReply"> &
  * Use `create(PromotionStatusReplySchema)` to create a new message.
  */
 export const PromotionStatusReplySchema: GenMessage<PromotionStatusReply> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_promotion_policy, 12);
+  messageDesc(file_palisade_v1_promotion_policy, 13);
 

@@ -4,15 +4,21 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, PackageRef, Rejection, Severity } from "./common_pb";
 import { file_palisade_v1_common } from "./common_pb";
+import type { RecallResolution, RecallTrigger } from "./recall_events_pb";
+import { file_palisade_v1_recall_events } from "./recall_events_pb";
+import type { QuarantineMode } from "./version_events_pb";
+import { file_palisade_v1_version_events } from "./version_events_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file palisade/v1/recall_commands.proto.
  */
 export const file_palisade_v1_recall_commands: GenFile = /*@__PURE__*/
-  fileDesc("CiFwYWxpc2FkZS92MS9yZWNhbGxfY29tbWFuZHMucHJvdG8SC3BhbGlzYWRlLnYxIssBChFPcGVuUmVjYWxsUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCHZlcnNpb25zGAIgAygJEhUKDXZlcnNpb25fcmFuZ2UYAyABKAkSDgoGcmVhc29uGAQgASgJEicKCHNldmVyaXR5GAUgASgOMhUucGFsaXNhZGUudjEuU2V2ZXJpdHkSDQoFdmlld3MYBiADKAkSKAoMcmVxdWVzdGVkX2J5GAcgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISDQoFZHJpbGwYCCABKAgiYQoST3BlblJlY2FsbEFjY2VwdGVkEhEKCXJlY2FsbF9pZBgBIAEoCRIpCghhZmZlY3RlZBgCIAMoCzIXLnBhbGlzYWRlLnYxLlBhY2thZ2VSZWYSDQoFZHJpbGwYAyABKAgifQoPT3BlblJlY2FsbFJlcGx5EjMKCGFjY2VwdGVkGAEgASgLMh8ucGFsaXNhZGUudjEuT3BlblJlY2FsbEFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lYgZwcm90bzM", [file_palisade_v1_common]);
+  fileDesc("CiFwYWxpc2FkZS92MS9yZWNhbGxfY29tbWFuZHMucHJvdG8SC3BhbGlzYWRlLnYxIssBChFPcGVuUmVjYWxsUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCHZlcnNpb25zGAIgAygJEhUKDXZlcnNpb25fcmFuZ2UYAyABKAkSDgoGcmVhc29uGAQgASgJEicKCHNldmVyaXR5GAUgASgOMhUucGFsaXNhZGUudjEuU2V2ZXJpdHkSDQoFdmlld3MYBiADKAkSKAoMcmVxdWVzdGVkX2J5GAcgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISDQoFZHJpbGwYCCABKAgiigEKEk9wZW5SZWNhbGxBY2NlcHRlZBIRCglyZWNhbGxfaWQYASABKAkSKQoIYWZmZWN0ZWQYAiADKAsyFy5wYWxpc2FkZS52MS5QYWNrYWdlUmVmEg0KBWRyaWxsGAMgASgIEicKBnJlY2FsbBgEIAEoCzIXLnBhbGlzYWRlLnYxLlJlY2FsbENhc2UifQoPT3BlblJlY2FsbFJlcGx5EjMKCGFjY2VwdGVkGAEgASgLMh8ucGFsaXNhZGUudjEuT3BlblJlY2FsbEFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIngKE1JlY2FsbFRpbWVsaW5lRW50cnkSJgoCYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGtpbmQYAiABKAkSDQoFYWN0b3IYAyABKAkSDAoEdmlldxgEIAEoCRIOCgZkZXRhaWwYBSABKAkiqwEKEVJlY2FsbEVuZm9yY2VtZW50EgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIMCgR2aWV3GAMgASgJEikKBG1vZGUYBCABKA4yGy5wYWxpc2FkZS52MS5RdWFyYW50aW5lTW9kZRINCgVzdGF0ZRgFIAEoCRIvCgtlbmZvcmNlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiewoSUm9sbGJhY2tTdWdnZXN0aW9uEgwKBG5hbWUYASABKAkSFAoMZnJvbV92ZXJzaW9uGAIgASgJEhIKCnRvX3ZlcnNpb24YAyABKAkSDAoEdmlldxgEIAEoCRIPCgdjb21tYW5kGAUgASgJEg4KBmRpcmVjdBgGIAEoCCKlAgoOUmVjYWxsRXhwb3N1cmUSDAoEa2luZBgBIAEoCRIQCghpZGVudGl0eRgCIAEoCRIQCgh0b2tlbl9pZBgDIAEoCRISCgp1c2VyX2FnZW50GAQgASgJEhMKC2Vudmlyb25tZW50GAUgASgJEhUKDWRlcGxveW1lbnRfaWQYBiABKAkSDAoEdmlldxgHIAEoCRIMCgRuYW1lGAggASgJEg8KB3ZlcnNpb24YCSABKAkSDQoFY291bnQYCiABKA0SMAoMbGFzdF9zZWVuX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIzCgpzdWdnZXN0aW9uGAwgASgLMh8ucGFsaXNhZGUudjEuUm9sbGJhY2tTdWdnZXN0aW9uIpACCg5SZWNhbGxPdmVycmlkZRIKCgJpZBgBIAEoCRIMCgRraW5kGAIgASgJEgwKBHZpZXcYAyABKAkSKQoFdW50aWwYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnJlYXNvbhgFIAEoCRIUCgxyZXF1ZXN0ZWRfYnkYBiABKAkSDQoFc3RhdGUYByABKAkSEwoLYXBwcm92ZWRfYnkYCCABKAkSMAoMcmVxdWVzdGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgthcHByb3ZlZF9hdBgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiPwoKUmVjYWxsU3RlcBIMCgRzdGVwGAEgASgJEhMKC2R1cmF0aW9uX21zGAIgASgBEg4KBmRldGFpbBgDIAEoCSL1BgoKUmVjYWxsQ2FzZRIRCglyZWNhbGxfaWQYASABKAkSKwoHdHJpZ2dlchgCIAEoDjIaLnBhbGlzYWRlLnYxLlJlY2FsbFRyaWdnZXISEwoLYWR2aXNvcnlfaWQYAyABKAkSJwoIc2V2ZXJpdHkYBCABKA4yFS5wYWxpc2FkZS52MS5TZXZlcml0eRIOCgZyZWFzb24YBSABKAkSKQoIYWZmZWN0ZWQYBiADKAsyFy5wYWxpc2FkZS52MS5QYWNrYWdlUmVmEg0KBXZpZXdzGAcgAygJEg0KBWRyaWxsGAggASgIEg4KBnN0YXR1cxgJIAEoCRIxCgpyZXNvbHV0aW9uGAogASgOMh0ucGFsaXNhZGUudjEuUmVjYWxsUmVzb2x1dGlvbhIVCg1ldmlkZW5jZV9qc29uGAsgASgJEhEKCW9wZW5lZF9ieRgMIAEoCRItCglvcGVuZWRfYXQYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKEGRldGVjdGFibGVfc2luY2UYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGNvbnRhaW5lZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoJY2xvc2VkX2F0GBAgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChF0aW1lX3RvX2RldGVjdF9tcxgRIAEoBRIaChJ0aW1lX3RvX2NvbnRhaW5fbXMYEiABKAUSMgoIdGltZWxpbmUYEyADKAsyIC5wYWxpc2FkZS52MS5SZWNhbGxUaW1lbGluZUVudHJ5EjQKDGVuZm9yY2VtZW50cxgUIAMoCzIeLnBhbGlzYWRlLnYxLlJlY2FsbEVuZm9yY2VtZW50Ei4KCWV4cG9zdXJlcxgVIAMoCzIbLnBhbGlzYWRlLnYxLlJlY2FsbEV4cG9zdXJlEjQKC3N1Z2dlc3Rpb25zGBYgAygLMh8ucGFsaXNhZGUudjEuUm9sbGJhY2tTdWdnZXN0aW9uEi4KCW92ZXJyaWRlcxgXIAMoCzIbLnBhbGlzYWRlLnYxLlJlY2FsbE92ZXJyaWRlEiYKBXN0ZXBzGBggAygLMhcucGFsaXNhZGUudjEuUmVjYWxsU3RlcCJBChJMaXN0UmVjYWxsc1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDQoFbGltaXQYAyABKA0iOgoOUmVjYWxsQ2FzZUxpc3QSKAoHcmVjYWxscxgBIAMoCzIXLnBhbGlzYWRlLnYxLlJlY2FsbENhc2UidwoQTGlzdFJlY2FsbHNSZXBseRIsCgVmb3VuZBgBIAEoCzIbLnBhbGlzYWRlLnYxLlJlY2FsbENhc2VMaXN0SAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIiYKEVNob3dSZWNhbGxSZXF1ZXN0EhEKCXJlY2FsbF9pZBgBIAEoCSJyCg9TaG93UmVjYWxsUmVwbHkSKAoFZm91bmQYASABKAsyFy5wYWxpc2FkZS52MS5SZWNhbGxDYXNlSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIpsBChZSZXF1ZXN0T3ZlcnJpZGVSZXF1ZXN0EhEKCXJlY2FsbF9pZBgBIAEoCRIMCgRraW5kGAIgASgJEgwKBHZpZXcYAyABKAkSGAoQZHVyYXRpb25fc2Vjb25kcxgEIAEoDRIOCgZyZWFzb24YBSABKAkSKAoMcmVxdWVzdGVkX2J5GAYgASgLMhIucGFsaXNhZGUudjEuQWN0b3IidwoWQXBwcm92ZU92ZXJyaWRlUmVxdWVzdBIRCglyZWNhbGxfaWQYASABKAkSEwoLb3ZlcnJpZGVfaWQYAiABKAkSJAoIYXBwcm92ZXIYAyABKAsyEi5wYWxpc2FkZS52MS5BY3RvchIPCgdjb21tZW50GAQgASgJIl4KEkNsb3NlUmVjYWxsUmVxdWVzdBIRCglyZWNhbGxfaWQYASABKAkSDgoGcmVhc29uGAIgASgJEiUKCWNsb3NlZF9ieRgDIAEoCzISLnBhbGlzYWRlLnYxLkFjdG9yInYKEVJlY2FsbENoYW5nZVJlcGx5EioKB2NoYW5nZWQYASABKAsyFy5wYWxpc2FkZS52MS5SZWNhbGxDYXNlSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIlMKD0RlcGxveWVkUGFja2FnZRIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDgoGZGlyZWN0GAMgASgIEhEKCWludGVncml0eRgEIAEoCSLJAQoXUmVwb3J0RGVwbG95bWVudFJlcXVlc3QSDwoHc2VydmljZRgBIAEoCRITCgtlbnZpcm9ubWVudBgCIAEoCRIMCgR2aWV3GAMgASgJEi4KCHBhY2thZ2VzGAQgAygLMhwucGFsaXNhZGUudjEuRGVwbG95ZWRQYWNrYWdlEg4KBmZvcm1hdBgFIAEoCRInCgtyZXBvcnRlZF9ieRgGIAEoCzISLnBhbGlzYWRlLnYxLkFjdG9yEhEKCXJlZmVyZW5jZRgHIAEoCSJSChJEZXBsb3ltZW50UmVjb3JkZWQSFQoNZGVwbG95bWVudF9pZBgBIAEoCRIQCghwYWNrYWdlcxgCIAEoDRITCgthZmZlY3RlZF9ieRgDIAMoCSKDAQoVUmVwb3J0RGVwbG95bWVudFJlcGx5EjMKCHJlY29yZGVkGAEgASgLMh8ucGFsaXNhZGUudjEuRGVwbG95bWVudFJlY29yZGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lIkoKEkFsZXJ0c1NpbmNlUmVxdWVzdBINCgVhZnRlchgBIAEoBBIWCg5zdWJqZWN0X2ZpbHRlchgCIAEoCRINCgVsaW1pdBgDIAEoDSJGCg1SZWNvcmRlZEFsZXJ0EgsKA3NlcRgBIAEoBBIPCgdzdWJqZWN0GAIgASgJEhcKD2Nsb3VkZXZlbnRfanNvbhgDIAEoCSJQChBBbGVydHNTaW5jZVJlcGx5EioKBmFsZXJ0cxgBIAMoCzIaLnBhbGlzYWRlLnYxLlJlY29yZGVkQWxlcnQSEAoIbGFzdF9zZXEYAiABKARiBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common, file_palisade_v1_recall_events, file_palisade_v1_version_events]);
 
 /**
  * registry.cmd.recall.open — open a manual recall (or a drill) for versions of one package.
@@ -96,6 +102,13 @@ export type OpenRecallAccepted = Message<"palisade.v1.OpenRecallAccepted"> & {
    * @generated from field: bool drill = 3;
    */
   drill: boolean;
+
+  /**
+   * The case as it stands after opening (for a drill: closed, with its report).
+   *
+   * @generated from field: palisade.v1.RecallCase recall = 4;
+   */
+  recall?: RecallCase | undefined;
 };
 
 /**
@@ -135,4 +148,998 @@ export type OpenRecallReply = Message<"palisade.v1.OpenRecallReply"> & {
  */
 export const OpenRecallReplySchema: GenMessage<OpenRecallReply> = /*@__PURE__*/
   messageDesc(file_palisade_v1_recall_commands, 2);
+
+/**
+ * One entry of a case's timeline.
+ *
+ * @generated from message palisade.v1.RecallTimelineEntry
+ */
+export type RecallTimelineEntry = Message<"palisade.v1.RecallTimelineEntry"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp at = 1;
+   */
+  at?: Timestamp | undefined;
+
+  /**
+   * `opened`, `enforced`, `contained`, `override-requested`, `override-approved`, `waived`,
+   * `waiver-expired`, `closed`, `drill-step`.
+   *
+   * @generated from field: string kind = 2;
+   */
+  kind: string;
+
+  /**
+   * Principal, or `service:<name>`.
+   *
+   * @generated from field: string actor = 3;
+   */
+  actor: string;
+
+  /**
+   * View concerned, when one is.
+   *
+   * @generated from field: string view = 4;
+   */
+  view: string;
+
+  /**
+   * @generated from field: string detail = 5;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message palisade.v1.RecallTimelineEntry.
+ * Use `create(RecallTimelineEntrySchema)` to create a new message.
+ */
+export const RecallTimelineEntrySchema: GenMessage<RecallTimelineEntry> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 3);
+
+/**
+ * How one affected version is treated in one view.
+ *
+ * @generated from message palisade.v1.RecallEnforcement
+ */
+export type RecallEnforcement = Message<"palisade.v1.RecallEnforcement"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * @generated from field: string view = 3;
+   */
+  view: string;
+
+  /**
+   * @generated from field: palisade.v1.QuarantineMode mode = 4;
+   */
+  mode: QuarantineMode;
+
+  /**
+   * `planned`, `enforced` (the view serves the quarantine), `waived`, `released`.
+   *
+   * @generated from field: string state = 5;
+   */
+  state: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp enforced_at = 6;
+   */
+  enforcedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.RecallEnforcement.
+ * Use `create(RecallEnforcementSchema)` to create a new message.
+ */
+export const RecallEnforcementSchema: GenMessage<RecallEnforcement> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 4);
+
+/**
+ * What a consumer should move to.
+ *
+ * @generated from message palisade.v1.RollbackSuggestion
+ */
+export type RollbackSuggestion = Message<"palisade.v1.RollbackSuggestion"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The affected version the consumer has.
+   *
+   * @generated from field: string from_version = 2;
+   */
+  fromVersion: string;
+
+  /**
+   * Nearest version admitted in the consumer's view and not affected; empty when there is none.
+   *
+   * @generated from field: string to_version = 3;
+   */
+  toVersion: string;
+
+  /**
+   * @generated from field: string view = 4;
+   */
+  view: string;
+
+  /**
+   * The exact command or lockfile change: `npm install name@x.y.z`, or an `overrides` entry
+   * (`"overrides": {"name": "x.y.z"}`) when the dependency is transitive.
+   *
+   * @generated from field: string command = 5;
+   */
+  command: string;
+
+  /**
+   * True when the package is a direct dependency of the consumer.
+   *
+   * @generated from field: bool direct = 6;
+   */
+  direct: boolean;
+};
+
+/**
+ * Describes the message palisade.v1.RollbackSuggestion.
+ * Use `create(RollbackSuggestionSchema)` to create a new message.
+ */
+export const RollbackSuggestionSchema: GenMessage<RollbackSuggestion> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 5);
+
+/**
+ * Someone or something exposed to an affected version.
+ *
+ * @generated from message palisade.v1.RecallExposure
+ */
+export type RecallExposure = Message<"palisade.v1.RecallExposure"> & {
+  /**
+   * `download` (an identity fetched an affected tarball) or `deployment` (a reported deployment
+   * contains an affected version).
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * Downloads: principal (user or CI identity) and token id. Deployments: the service name.
+   *
+   * @generated from field: string identity = 2;
+   */
+  identity: string;
+
+  /**
+   * @generated from field: string token_id = 3;
+   */
+  tokenId: string;
+
+  /**
+   * @generated from field: string user_agent = 4;
+   */
+  userAgent: string;
+
+  /**
+   * Deployments: the reported environment.
+   *
+   * @generated from field: string environment = 5;
+   */
+  environment: string;
+
+  /**
+   * @generated from field: string deployment_id = 6;
+   */
+  deploymentId: string;
+
+  /**
+   * @generated from field: string view = 7;
+   */
+  view: string;
+
+  /**
+   * @generated from field: string name = 8;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 9;
+   */
+  version: string;
+
+  /**
+   * Downloads counted for this identity, version and view.
+   *
+   * @generated from field: uint32 count = 10;
+   */
+  count: number;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp last_seen_at = 11;
+   */
+  lastSeenAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: palisade.v1.RollbackSuggestion suggestion = 12;
+   */
+  suggestion?: RollbackSuggestion | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.RecallExposure.
+ * Use `create(RecallExposureSchema)` to create a new message.
+ */
+export const RecallExposureSchema: GenMessage<RecallExposure> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 6);
+
+/**
+ * A request to lower protection, which another person must approve.
+ *
+ * @generated from message palisade.v1.RecallOverride
+ */
+export type RecallOverride = Message<"palisade.v1.RecallOverride"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * `waiver` (release one view for a time) or `false-positive` (close the case, release all).
+   *
+   * @generated from field: string kind = 2;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: string view = 3;
+   */
+  view: string;
+
+  /**
+   * Waivers: when the quarantine comes back.
+   *
+   * @generated from field: google.protobuf.Timestamp until = 4;
+   */
+  until?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: string requested_by = 6;
+   */
+  requestedBy: string;
+
+  /**
+   * `pending`, `approved`, `expired`.
+   *
+   * @generated from field: string state = 7;
+   */
+  state: string;
+
+  /**
+   * @generated from field: string approved_by = 8;
+   */
+  approvedBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp requested_at = 9;
+   */
+  requestedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp approved_at = 10;
+   */
+  approvedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.RecallOverride.
+ * Use `create(RecallOverrideSchema)` to create a new message.
+ */
+export const RecallOverrideSchema: GenMessage<RecallOverride> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 7);
+
+/**
+ * How long one step of the playbook took (drills report them; real cases record them too).
+ *
+ * @generated from message palisade.v1.RecallStep
+ */
+export type RecallStep = Message<"palisade.v1.RecallStep"> & {
+  /**
+   * @generated from field: string step = 1;
+   */
+  step: string;
+
+  /**
+   * @generated from field: double duration_ms = 2;
+   */
+  durationMs: number;
+
+  /**
+   * @generated from field: string detail = 3;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message palisade.v1.RecallStep.
+ * Use `create(RecallStepSchema)` to create a new message.
+ */
+export const RecallStepSchema: GenMessage<RecallStep> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 8);
+
+/**
+ * A recall case as the API shows it.
+ *
+ * @generated from message palisade.v1.RecallCase
+ */
+export type RecallCase = Message<"palisade.v1.RecallCase"> & {
+  /**
+   * @generated from field: string recall_id = 1;
+   */
+  recallId: string;
+
+  /**
+   * @generated from field: palisade.v1.RecallTrigger trigger = 2;
+   */
+  trigger: RecallTrigger;
+
+  /**
+   * @generated from field: string advisory_id = 3;
+   */
+  advisoryId: string;
+
+  /**
+   * @generated from field: palisade.v1.Severity severity = 4;
+   */
+  severity: Severity;
+
+  /**
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: repeated palisade.v1.PackageRef affected = 6;
+   */
+  affected: PackageRef[];
+
+  /**
+   * Views in scope (empty when every view).
+   *
+   * @generated from field: repeated string views = 7;
+   */
+  views: string[];
+
+  /**
+   * @generated from field: bool drill = 8;
+   */
+  drill: boolean;
+
+  /**
+   * `open`, `contained`, `closed`.
+   *
+   * @generated from field: string status = 9;
+   */
+  status: string;
+
+  /**
+   * @generated from field: palisade.v1.RecallResolution resolution = 10;
+   */
+  resolution: RecallResolution;
+
+  /**
+   * What opened it (finding ids, advisory, integrities...), as JSON.
+   *
+   * @generated from field: string evidence_json = 11;
+   */
+  evidenceJson: string;
+
+  /**
+   * @generated from field: string opened_by = 12;
+   */
+  openedBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp opened_at = 13;
+   */
+  openedAt?: Timestamp | undefined;
+
+  /**
+   * When detection became possible: the affected version's availability, or the advisory's
+   * publication, whichever is later.
+   *
+   * @generated from field: google.protobuf.Timestamp detectable_since = 14;
+   */
+  detectableSince?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp contained_at = 15;
+   */
+  containedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp closed_at = 16;
+   */
+  closedAt?: Timestamp | undefined;
+
+  /**
+   * Time to detect (detectable_since to opened_at) and to contain (opened_at to every view
+   * enforcing); -1 when not (yet) known.
+   *
+   * @generated from field: int32 time_to_detect_ms = 17;
+   */
+  timeToDetectMs: number;
+
+  /**
+   * @generated from field: int32 time_to_contain_ms = 18;
+   */
+  timeToContainMs: number;
+
+  /**
+   * @generated from field: repeated palisade.v1.RecallTimelineEntry timeline = 19;
+   */
+  timeline: RecallTimelineEntry[];
+
+  /**
+   * @generated from field: repeated palisade.v1.RecallEnforcement enforcements = 20;
+   */
+  enforcements: RecallEnforcement[];
+
+  /**
+   * @generated from field: repeated palisade.v1.RecallExposure exposures = 21;
+   */
+  exposures: RecallExposure[];
+
+  /**
+   * @generated from field: repeated palisade.v1.RollbackSuggestion suggestions = 22;
+   */
+  suggestions: RollbackSuggestion[];
+
+  /**
+   * @generated from field: repeated palisade.v1.RecallOverride overrides = 23;
+   */
+  overrides: RecallOverride[];
+
+  /**
+   * @generated from field: repeated palisade.v1.RecallStep steps = 24;
+   */
+  steps: RecallStep[];
+};
+
+/**
+ * Describes the message palisade.v1.RecallCase.
+ * Use `create(RecallCaseSchema)` to create a new message.
+ */
+export const RecallCaseSchema: GenMessage<RecallCase> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 9);
+
+/**
+ * registry.cmd.recall.list — cases, newest first.
+ *
+ * @generated from message palisade.v1.ListRecallsRequest
+ */
+export type ListRecallsRequest = Message<"palisade.v1.ListRecallsRequest"> & {
+  /**
+   * Only cases about this package; empty for all.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * `open`, `contained`, `closed`; empty for all.
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message palisade.v1.ListRecallsRequest.
+ * Use `create(ListRecallsRequestSchema)` to create a new message.
+ */
+export const ListRecallsRequestSchema: GenMessage<ListRecallsRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 10);
+
+/**
+ * @generated from message palisade.v1.RecallCaseList
+ */
+export type RecallCaseList = Message<"palisade.v1.RecallCaseList"> & {
+  /**
+   * Summaries: timeline, exposures and suggestions left empty.
+   *
+   * @generated from field: repeated palisade.v1.RecallCase recalls = 1;
+   */
+  recalls: RecallCase[];
+};
+
+/**
+ * Describes the message palisade.v1.RecallCaseList.
+ * Use `create(RecallCaseListSchema)` to create a new message.
+ */
+export const RecallCaseListSchema: GenMessage<RecallCaseList> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 11);
+
+/**
+ * @generated from message palisade.v1.ListRecallsReply
+ */
+export type ListRecallsReply = Message<"palisade.v1.ListRecallsReply"> & {
+  /**
+   * @generated from oneof palisade.v1.ListRecallsReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: palisade.v1.RecallCaseList found = 1;
+     */
+    value: RecallCaseList;
+    case: "found";
+  } | {
+    /**
+     * @generated from field: palisade.v1.Rejection rejected = 2;
+     */
+    value: Rejection;
+    case: "rejected";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message palisade.v1.ListRecallsReply.
+ * Use `create(ListRecallsReplySchema)` to create a new message.
+ */
+export const ListRecallsReplySchema: GenMessage<ListRecallsReply> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 12);
+
+/**
+ * registry.cmd.recall.show — one case in full (timeline, enforcement, blast radius, suggestions).
+ *
+ * @generated from message palisade.v1.ShowRecallRequest
+ */
+export type ShowRecallRequest = Message<"palisade.v1.ShowRecallRequest"> & {
+  /**
+   * @generated from field: string recall_id = 1;
+   */
+  recallId: string;
+};
+
+/**
+ * Describes the message palisade.v1.ShowRecallRequest.
+ * Use `create(ShowRecallRequestSchema)` to create a new message.
+ */
+export const ShowRecallRequestSchema: GenMessage<ShowRecallRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 13);
+
+/**
+ * @generated from message palisade.v1.ShowRecallReply
+ */
+export type ShowRecallReply = Message<"palisade.v1.ShowRecallReply"> & {
+  /**
+   * @generated from oneof palisade.v1.ShowRecallReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: palisade.v1.RecallCase found = 1;
+     */
+    value: RecallCase;
+    case: "found";
+  } | {
+    /**
+     * `RECALL_NOT_FOUND`.
+     *
+     * @generated from field: palisade.v1.Rejection rejected = 2;
+     */
+    value: Rejection;
+    case: "rejected";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message palisade.v1.ShowRecallReply.
+ * Use `create(ShowRecallReplySchema)` to create a new message.
+ */
+export const ShowRecallReplySchema: GenMessage<ShowRecallReply> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 14);
+
+/**
+ * registry.cmd.recall.request-override — ask to waive a view's quarantine for a time, or to close
+ * the case as a false positive. Takes effect only once another principal approves it.
+ *
+ * @generated from message palisade.v1.RequestOverrideRequest
+ */
+export type RequestOverrideRequest = Message<"palisade.v1.RequestOverrideRequest"> & {
+  /**
+   * @generated from field: string recall_id = 1;
+   */
+  recallId: string;
+
+  /**
+   * `waiver` or `false-positive`.
+   *
+   * @generated from field: string kind = 2;
+   */
+  kind: string;
+
+  /**
+   * Waivers: the one view to release.
+   *
+   * @generated from field: string view = 3;
+   */
+  view: string;
+
+  /**
+   * Waivers: how long, in seconds (at most 30 days).
+   *
+   * @generated from field: uint32 duration_seconds = 4;
+   */
+  durationSeconds: number;
+
+  /**
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: palisade.v1.Actor requested_by = 6;
+   */
+  requestedBy?: Actor | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.RequestOverrideRequest.
+ * Use `create(RequestOverrideRequestSchema)` to create a new message.
+ */
+export const RequestOverrideRequestSchema: GenMessage<RequestOverrideRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 15);
+
+/**
+ * registry.cmd.recall.approve-override — a second principal approves an override request.
+ *
+ * @generated from message palisade.v1.ApproveOverrideRequest
+ */
+export type ApproveOverrideRequest = Message<"palisade.v1.ApproveOverrideRequest"> & {
+  /**
+   * @generated from field: string recall_id = 1;
+   */
+  recallId: string;
+
+  /**
+   * @generated from field: string override_id = 2;
+   */
+  overrideId: string;
+
+  /**
+   * @generated from field: palisade.v1.Actor approver = 3;
+   */
+  approver?: Actor | undefined;
+
+  /**
+   * @generated from field: string comment = 4;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message palisade.v1.ApproveOverrideRequest.
+ * Use `create(ApproveOverrideRequestSchema)` to create a new message.
+ */
+export const ApproveOverrideRequestSchema: GenMessage<ApproveOverrideRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 16);
+
+/**
+ * registry.cmd.recall.close — close a case, keeping its quarantines (resolution CONTAINED).
+ *
+ * @generated from message palisade.v1.CloseRecallRequest
+ */
+export type CloseRecallRequest = Message<"palisade.v1.CloseRecallRequest"> & {
+  /**
+   * @generated from field: string recall_id = 1;
+   */
+  recallId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: palisade.v1.Actor closed_by = 3;
+   */
+  closedBy?: Actor | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.CloseRecallRequest.
+ * Use `create(CloseRecallRequestSchema)` to create a new message.
+ */
+export const CloseRecallRequestSchema: GenMessage<CloseRecallRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 17);
+
+/**
+ * Answer of request-override, approve-override and close: the case after the change.
+ *
+ * @generated from message palisade.v1.RecallChangeReply
+ */
+export type RecallChangeReply = Message<"palisade.v1.RecallChangeReply"> & {
+  /**
+   * @generated from oneof palisade.v1.RecallChangeReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: palisade.v1.RecallCase changed = 1;
+     */
+    value: RecallCase;
+    case: "changed";
+  } | {
+    /**
+     * `RECALL_NOT_FOUND`, `RECALL_CLOSED`, `RECALL_SELF_APPROVAL`, `RECALL_UNKNOWN_VIEW`,
+     * `RECALL_INVALID_OVERRIDE`, `RECALL_OVERRIDE_NOT_PENDING`.
+     *
+     * @generated from field: palisade.v1.Rejection rejected = 2;
+     */
+    value: Rejection;
+    case: "rejected";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message palisade.v1.RecallChangeReply.
+ * Use `create(RecallChangeReplySchema)` to create a new message.
+ */
+export const RecallChangeReplySchema: GenMessage<RecallChangeReply> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 18);
+
+/**
+ * A package version inside a reported deployment.
+ *
+ * @generated from message palisade.v1.DeployedPackage
+ */
+export type DeployedPackage = Message<"palisade.v1.DeployedPackage"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * Dependency of the deployed project itself (not only of another package).
+   *
+   * @generated from field: bool direct = 3;
+   */
+  direct: boolean;
+
+  /**
+   * @generated from field: string integrity = 4;
+   */
+  integrity: string;
+};
+
+/**
+ * Describes the message palisade.v1.DeployedPackage.
+ * Use `create(DeployedPackageSchema)` to create a new message.
+ */
+export const DeployedPackageSchema: GenMessage<DeployedPackage> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 19);
+
+/**
+ * registry.cmd.recall.report-deployment — CI reports what it deployed.
+ *
+ * @generated from message palisade.v1.ReportDeploymentRequest
+ */
+export type ReportDeploymentRequest = Message<"palisade.v1.ReportDeploymentRequest"> & {
+  /**
+   * The deployed service, e.g. `checkout-api`.
+   *
+   * @generated from field: string service = 1;
+   */
+  service: string;
+
+  /**
+   * E.g. `production`.
+   *
+   * @generated from field: string environment = 2;
+   */
+  environment: string;
+
+  /**
+   * The view the lockfile was resolved from (suggestions come from it).
+   *
+   * @generated from field: string view = 3;
+   */
+  view: string;
+
+  /**
+   * Parsed by the gateway from the posted lockfile or SBOM.
+   *
+   * @generated from field: repeated palisade.v1.DeployedPackage packages = 4;
+   */
+  packages: DeployedPackage[];
+
+  /**
+   * `npm-v2`, `npm-v3`, `pnpm`, `yarn-classic`, `yarn-berry`, `cyclonedx`.
+   *
+   * @generated from field: string format = 5;
+   */
+  format: string;
+
+  /**
+   * @generated from field: palisade.v1.Actor reported_by = 6;
+   */
+  reportedBy?: Actor | undefined;
+
+  /**
+   * Optional CI reference (build URL or run id).
+   *
+   * @generated from field: string reference = 7;
+   */
+  reference: string;
+};
+
+/**
+ * Describes the message palisade.v1.ReportDeploymentRequest.
+ * Use `create(ReportDeploymentRequestSchema)` to create a new message.
+ */
+export const ReportDeploymentRequestSchema: GenMessage<ReportDeploymentRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 20);
+
+/**
+ * @generated from message palisade.v1.DeploymentRecorded
+ */
+export type DeploymentRecorded = Message<"palisade.v1.DeploymentRecorded"> & {
+  /**
+   * @generated from field: string deployment_id = 1;
+   */
+  deploymentId: string;
+
+  /**
+   * @generated from field: uint32 packages = 2;
+   */
+  packages: number;
+
+  /**
+   * Open cases that already affect this deployment.
+   *
+   * @generated from field: repeated string affected_by = 3;
+   */
+  affectedBy: string[];
+};
+
+/**
+ * Describes the message palisade.v1.DeploymentRecorded.
+ * Use `create(DeploymentRecordedSchema)` to create a new message.
+ */
+export const DeploymentRecordedSchema: GenMessage<DeploymentRecorded> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 21);
+
+/**
+ * @generated from message palisade.v1.ReportDeploymentReply
+ */
+export type ReportDeploymentReply = Message<"palisade.v1.ReportDeploymentReply"> & {
+  /**
+   * @generated from oneof palisade.v1.ReportDeploymentReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: palisade.v1.DeploymentRecorded recorded = 1;
+     */
+    value: DeploymentRecorded;
+    case: "recorded";
+  } | {
+    /**
+     * @generated from field: palisade.v1.Rejection rejected = 2;
+     */
+    value: Rejection;
+    case: "rejected";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message palisade.v1.ReportDeploymentReply.
+ * Use `create(ReportDeploymentReplySchema)` to create a new message.
+ */
+export const ReportDeploymentReplySchema: GenMessage<ReportDeploymentReply> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 22);
+
+/**
+ * registry.cmd.recall.alerts — alerts recorded after a cursor, oldest first (`palisade alerts
+ * tail` polls this in both modes).
+ *
+ * @generated from message palisade.v1.AlertsSinceRequest
+ */
+export type AlertsSinceRequest = Message<"palisade.v1.AlertsSinceRequest"> & {
+  /**
+   * Last sequence seen; 0 for the newest `limit` alerts.
+   *
+   * @generated from field: uint64 after = 1;
+   */
+  after: bigint;
+
+  /**
+   * NATS-style subject filter, e.g. `alerts.recall.>`; empty for every alert.
+   *
+   * @generated from field: string subject_filter = 2;
+   */
+  subjectFilter: string;
+
+  /**
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message palisade.v1.AlertsSinceRequest.
+ * Use `create(AlertsSinceRequestSchema)` to create a new message.
+ */
+export const AlertsSinceRequestSchema: GenMessage<AlertsSinceRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 23);
+
+/**
+ * @generated from message palisade.v1.RecordedAlert
+ */
+export type RecordedAlert = Message<"palisade.v1.RecordedAlert"> & {
+  /**
+   * @generated from field: uint64 seq = 1;
+   */
+  seq: bigint;
+
+  /**
+   * @generated from field: string subject = 2;
+   */
+  subject: string;
+
+  /**
+   * The CloudEvents 1.0 JSON envelope exactly as published.
+   *
+   * @generated from field: string cloudevent_json = 3;
+   */
+  cloudeventJson: string;
+};
+
+/**
+ * Describes the message palisade.v1.RecordedAlert.
+ * Use `create(RecordedAlertSchema)` to create a new message.
+ */
+export const RecordedAlertSchema: GenMessage<RecordedAlert> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 24);
+
+/**
+ * @generated from message palisade.v1.AlertsSinceReply
+ */
+export type AlertsSinceReply = Message<"palisade.v1.AlertsSinceReply"> & {
+  /**
+   * @generated from field: repeated palisade.v1.RecordedAlert alerts = 1;
+   */
+  alerts: RecordedAlert[];
+
+  /**
+   * Sequence to pass as `after` next time.
+   *
+   * @generated from field: uint64 last_seq = 2;
+   */
+  lastSeq: bigint;
+};
+
+/**
+ * Describes the message palisade.v1.AlertsSinceReply.
+ * Use `create(AlertsSinceReplySchema)` to create a new message.
+ */
+export const AlertsSinceReplySchema: GenMessage<AlertsSinceReply> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_commands, 25);
 

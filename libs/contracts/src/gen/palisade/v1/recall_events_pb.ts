@@ -8,13 +8,15 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, PackageRef, Severity } from "./common_pb";
 import { file_palisade_v1_common } from "./common_pb";
+import type { QuarantineMode } from "./version_events_pb";
+import { file_palisade_v1_version_events } from "./version_events_pb";
 import type { Message, UnknownEnum } from "@bufbuild/protobuf";
 
 /**
  * Describes the file palisade/v1/recall_events.proto.
  */
 export const file_palisade_v1_recall_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYWxpc2FkZS92MS9yZWNhbGxfZXZlbnRzLnByb3RvEgtwYWxpc2FkZS52MSK7AgoMUmVjYWxsT3BlbmVkEhEKCXJlY2FsbF9pZBgBIAEoCRIrCgd0cmlnZ2VyGAIgASgOMhoucGFsaXNhZGUudjEuUmVjYWxsVHJpZ2dlchITCgthZHZpc29yeV9pZBgDIAEoCRInCghzZXZlcml0eRgEIAEoDjIVLnBhbGlzYWRlLnYxLlNldmVyaXR5Eg4KBnJlYXNvbhgFIAEoCRIpCghhZmZlY3RlZBgGIAMoCzIXLnBhbGlzYWRlLnYxLlBhY2thZ2VSZWYSDQoFdmlld3MYByADKAkSJQoJb3BlbmVkX2J5GAggASgLMhIucGFsaXNhZGUudjEuQWN0b3ISDQoFZHJpbGwYCSABKAgSLQoJb3BlbmVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLJAQoMUmVjYWxsQ2xvc2VkEhEKCXJlY2FsbF9pZBgBIAEoCRIxCgpyZXNvbHV0aW9uGAIgASgOMh0ucGFsaXNhZGUudjEuUmVjYWxsUmVzb2x1dGlvbhIOCgZyZWFzb24YAyABKAkSJQoJY2xvc2VkX2J5GAQgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISDQoFZHJpbGwYBSABKAgSLQoJY2xvc2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCqdAQoNUmVjYWxsVHJpZ2dlchIeChpSRUNBTExfVFJJR0dFUl9VTlNQRUNJRklFRBAAEhsKF1JFQ0FMTF9UUklHR0VSX0FEVklTT1JZEAESGQoVUkVDQUxMX1RSSUdHRVJfUkVTQ0FOEAISGQoVUkVDQUxMX1RSSUdHRVJfVEFNUEVSEAMSGQoVUkVDQUxMX1RSSUdHRVJfTUFOVUFMEAQqnQEKEFJlY2FsbFJlc29sdXRpb24SIQodUkVDQUxMX1JFU09MVVRJT05fVU5TUEVDSUZJRUQQABIfChtSRUNBTExfUkVTT0xVVElPTl9DT05UQUlORUQQARIkCiBSRUNBTExfUkVTT0xVVElPTl9GQUxTRV9QT1NJVElWRRACEh8KG1JFQ0FMTF9SRVNPTFVUSU9OX0NBTkNFTExFRBADYgZwcm90bzM", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("Ch9wYWxpc2FkZS92MS9yZWNhbGxfZXZlbnRzLnByb3RvEgtwYWxpc2FkZS52MSK7AgoMUmVjYWxsT3BlbmVkEhEKCXJlY2FsbF9pZBgBIAEoCRIrCgd0cmlnZ2VyGAIgASgOMhoucGFsaXNhZGUudjEuUmVjYWxsVHJpZ2dlchITCgthZHZpc29yeV9pZBgDIAEoCRInCghzZXZlcml0eRgEIAEoDjIVLnBhbGlzYWRlLnYxLlNldmVyaXR5Eg4KBnJlYXNvbhgFIAEoCRIpCghhZmZlY3RlZBgGIAMoCzIXLnBhbGlzYWRlLnYxLlBhY2thZ2VSZWYSDQoFdmlld3MYByADKAkSJQoJb3BlbmVkX2J5GAggASgLMhIucGFsaXNhZGUudjEuQWN0b3ISDQoFZHJpbGwYCSABKAgSLQoJb3BlbmVkX2F0GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLJAQoMUmVjYWxsQ2xvc2VkEhEKCXJlY2FsbF9pZBgBIAEoCRIxCgpyZXNvbHV0aW9uGAIgASgOMh0ucGFsaXNhZGUudjEuUmVjYWxsUmVzb2x1dGlvbhIOCgZyZWFzb24YAyABKAkSJQoJY2xvc2VkX2J5GAQgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISDQoFZHJpbGwYBSABKAgSLQoJY2xvc2VkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLBAQoOUmVjYWxsRW5mb3JjZWQSEQoJcmVjYWxsX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIMCgR2aWV3GAQgASgJEikKBG1vZGUYBSABKA4yGy5wYWxpc2FkZS52MS5RdWFyYW50aW5lTW9kZRITCgtxdWFyYW50aW5lZBgGIAEoCBIvCgtlbmZvcmNlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqwgEKDVJlY2FsbFRyaWdnZXISHgoaUkVDQUxMX1RSSUdHRVJfVU5TUEVDSUZJRUQQABIbChdSRUNBTExfVFJJR0dFUl9BRFZJU09SWRABEhkKFVJFQ0FMTF9UUklHR0VSX1JFU0NBThACEhkKFVJFQ0FMTF9UUklHR0VSX1RBTVBFUhADEhkKFVJFQ0FMTF9UUklHR0VSX01BTlVBTBAEEiMKH1JFQ0FMTF9UUklHR0VSX1VQU1RSRUFNX1JFTU9WRUQQBSqdAQoQUmVjYWxsUmVzb2x1dGlvbhIhCh1SRUNBTExfUkVTT0xVVElPTl9VTlNQRUNJRklFRBAAEh8KG1JFQ0FMTF9SRVNPTFVUSU9OX0NPTlRBSU5FRBABEiQKIFJFQ0FMTF9SRVNPTFVUSU9OX0ZBTFNFX1BPU0lUSVZFEAISHwobUkVDQUxMX1JFU09MVVRJT05fQ0FOQ0VMTEVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common, file_palisade_v1_version_events]);
 
 /**
  * registry.evt.recall.opened — a recall case was opened. A drill runs the same flow with no
@@ -134,6 +136,58 @@ export const RecallClosedSchema: GenMessage<RecallClosed> = /*@__PURE__*/
   messageDesc(file_palisade_v1_recall_events, 1);
 
 /**
+ * registry.evt.recall.enforced — a gateway read model now serves a recall's quarantine (or its
+ * release) of one version in one view. The recall service measures containment from these.
+ *
+ * @generated from message palisade.v1.RecallEnforced
+ */
+export type RecallEnforced = Message<"palisade.v1.RecallEnforced"> & {
+  /**
+   * @generated from field: string recall_id = 1;
+   */
+  recallId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 3;
+   */
+  version: string;
+
+  /**
+   * @generated from field: string view = 4;
+   */
+  view: string;
+
+  /**
+   * @generated from field: palisade.v1.QuarantineMode mode = 5;
+   */
+  mode: QuarantineMode;
+
+  /**
+   * False when a release (waiver, false positive) was applied instead of a quarantine.
+   *
+   * @generated from field: bool quarantined = 6;
+   */
+  quarantined: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp enforced_at = 7;
+   */
+  enforcedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.RecallEnforced.
+ * Use `create(RecallEnforcedSchema)` to create a new message.
+ */
+export const RecallEnforcedSchema: GenMessage<RecallEnforced> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_recall_events, 2);
+
+/**
  * What opened a recall case.
  *
  * @generated from enum palisade.v1.RecallTrigger
@@ -163,6 +217,13 @@ export const RecallTrigger = {
    * @generated from enum value: RECALL_TRIGGER_MANUAL = 4;
    */
   MANUAL: 4,
+
+  /**
+   * The upstream registry stopped listing a cached version (a takedown).
+   *
+   * @generated from enum value: RECALL_TRIGGER_UPSTREAM_REMOVED = 5;
+   */
+  UPSTREAM_REMOVED: 5,
 } as const;
 
 /**
