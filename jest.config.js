@@ -43,5 +43,13 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.js'],
     },
+    {
+      ...shared,
+      // Hostile input against the real HTTP API (`npm run test:adversarial`): each test drives one
+      // attack and asserts the status, the npm-shaped JSON error and that nothing was stored.
+      displayName: 'adversarial',
+      testMatch: ['<rootDir>/e2e/adversarial/**/*.adversarial.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.js'],
+    },
   ],
 };

@@ -37,7 +37,7 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
     return Object.keys(((await response.json()) as { versions: Record<string, unknown> }).versions).sort();
   };
   const alertsOf = async (kind: string, name: string): Promise<SeenAlert[]> =>
-    (await readAlerts(stack)).filter((a) => a.alert.kind === kind && a.alert.subjectPackage?.name === name);
+    (await readAlerts(stack)).filter((a) => a.event.data.kind === kind && a.event.data.package?.name === name);
   /** A user with an empty npm cache; a refused download fails at once unless `retries` (npm's back-off made short). */
   const freshUser = async (retries = 0) => {
     const user = await NpmUser.create(registry);
@@ -139,7 +139,7 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
     await waitFor(async () => (await alertsOf('upstream-signature-invalid', 'bad-sig')).length > 0, { timeoutMs: 15_000, message: 'signature alert' });
     const [alert] = await alertsOf('upstream-signature-invalid', 'bad-sig');
     expect(alert.subject).toBe('alerts.security.high.upstream-signature-invalid');
-    expect(alert.alert.subjectPackage?.version).toBe('1.0.1');
+    expect(alert.event.data.package?.version).toBe('1.0.1');
   });
 
   it('never serves tarball bytes that do not match their integrity, and stores nothing of them', async () => {
@@ -204,7 +204,7 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
     );
     const [alert] = await alertsOf('tamper', 'tamper-me');
     expect(alert.subject).toBe('alerts.security.critical.tamper');
-    expect(alert.alert.details).toMatchObject({ recorded_integrity: original.integrity, upstream_integrity: changed.integrity });
+    expect(alert.event.data.details).toMatchObject({ recorded_integrity: original.integrity, upstream_integrity: changed.integrity });
     const doc = (await (await packument('tamper-me')).json()) as { versions: Record<string, { dist: { integrity: string } }> };
     expect(doc.versions['1.0.0'].dist.integrity).toBe(original.integrity);
     const served = Buffer.from(await (await fetch(`${registry}tamper-me/-/tamper-me-1.0.0.tgz`)).arrayBuffer());
@@ -226,7 +226,7 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
     );
     const [alert] = await alertsOf('upstream-removed', 'vanishing');
     expect(alert.subject).toBe('alerts.security.high.upstream-removed');
-    expect(alert.alert.subjectPackage?.version).toBe('1.0.1');
+    expect(alert.event.data.package?.version).toBe('1.0.1');
   });
 
   it('50 concurrent installs of an uncached package make one upstream fetch per file', async () => {

@@ -1,14 +1,14 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCleanups, tempDir, waitFor } from '@palisade/testing';
+import { runCleanups, waitFor } from '@palisade/testing';
 import { readAlerts } from './support/alerts';
 import { NpmUser } from './support/npm-cli';
+import { SCANNING_TOKEN, importOsv, scanningUrl } from './support/scanning-admin';
 import { startStack, type Stack, type StackMode } from './support/stack';
 
 // Scanning end to end with the real npm CLI: a credential-stealing postinstall is blocked from
 // every view and raises an alert; `npm audit` and `npm audit fix` work from Palisade's advisories.
 const modes: StackMode[] = ['distributed', 'embedded'];
-const SCANNING_TOKEN = 'e2e-scanning-admin-token';
 
 // A harmless reproduction of the technique: an obfuscated install hook that decodes a blob, reads
 // tokens from the environment and ~/.npmrc and posts them out. It is never run (nothing installs
@@ -30,16 +30,6 @@ async function createUser(stack: Stack, name: string, password: string): Promise
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { token: string }).token;
-}
-
-/** The scanning service's own URL, from its start line (both modes log one per service). */
-async function scanningUrl(stack: Stack): Promise<string> {
-  for (const child of stack.processes()) {
-    const line = await child.waitForLine(/"msg":"scanning started"/, 1_000).catch(() => undefined);
-    const url = line ? /"url":"([^"]+)"/.exec(line)?.[1] : undefined;
-    if (url) return url;
-  }
-  throw new Error('the scanning service did not log its URL');
 }
 
 describe.each(modes)('scanning with the real npm CLI (%s mode)', (mode) => {
@@ -81,7 +71,7 @@ describe.each(modes)('scanning with the real npm CLI (%s mode)', (mode) => {
     const install = await alice.npm(['install', 'evil-helper@1.0.0', '--ignore-scripts'], consumer);
     expect(install.code).not.toBe(0);
     // On NATS in distributed mode, on the embedded bus's log in embedded mode.
-    await waitFor(async () => (await readAlerts(stack)).some((a) => a.subject === 'alerts.security.critical.malware' && a.alert.subjectPackage?.name === 'evil-helper'), {
+    await waitFor(async () => (await readAlerts(stack)).some((a) => a.subject === 'alerts.security.critical.malware' && a.event.data.package?.name === 'evil-helper'), {
       timeoutMs: 10_000,
       message: 'malware alert published',
     });
@@ -93,11 +83,8 @@ describe.each(modes)('scanning with the real npm CLI (%s mode)', (mode) => {
       const published = await alice.npm(['publish'], dir);
       expect(published.code).toBe(0);
     }
-    const feed = await tempDir('e2e-osv-');
-    await mkdir(join(feed, 'npm'));
-    await writeFile(
-      join(feed, 'npm', 'GHSA-e2e0-vuln-0001.json'),
-      JSON.stringify({
+    const imported = await importOsv(scanning, [
+      {
         schema_version: '1.4.0',
         id: 'GHSA-e2e0-vuln-0001',
         modified: '2026-11-01T00:00:00Z',
@@ -108,15 +95,9 @@ describe.each(modes)('scanning with the real npm CLI (%s mode)', (mode) => {
         affected: [{ package: { ecosystem: 'npm', name: '@e2e/vuln-lib' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }] }],
         references: [{ type: 'ADVISORY', url: 'https://github.com/advisories/GHSA-e2e0-vuln-0001' }],
         database_specific: { severity: 'MODERATE', cwe_ids: ['CWE-1333'] },
-      }),
-    );
-    const imported = await fetch(`${scanning}/-/palisade/v1/scanning/import`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${SCANNING_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'osv', source: feed }),
-    });
-    expect(imported.status).toBe(200);
-    expect(await imported.json()).toMatchObject({ imported: 1 });
+      },
+    ]);
+    expect(imported).toMatchObject({ imported: 1 });
     // The re-judged 1.0.0 turns `warn`: npm shows it as a deprecation.
     await waitFor(async () => (await packument('@e2e/vuln-lib')).body?.versions?.['1.0.0']?.deprecated?.includes('GHSA-e2e0-vuln-0001') === true, {
       timeoutMs: 15_000,

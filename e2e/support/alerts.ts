@@ -1,12 +1,13 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
-import { AlertEvent, STREAMS, decodeMessage, type Alert } from '@palisade/contracts';
+import { AlertEvent, STREAMS, type AlertCloudEvent } from '@palisade/contracts';
 import type { Stack } from './stack';
 
+/** An alert as a subscriber reads it: the NATS subject and the parsed CloudEvent (`event.data` is the alert). */
 export interface SeenAlert {
   subject: string;
-  alert: Alert;
+  event: AlertCloudEvent;
 }
 
 /**
@@ -27,7 +28,7 @@ async function fromNats(url: string): Promise<SeenAlert[]> {
     const seen: SeenAlert[] = [];
     const messages = await consumer.fetch({ max_messages: count, expires: 2_000 });
     for await (const m of messages) {
-      seen.push({ subject: m.subject, alert: decodeMessage(AlertEvent.schema, m.data) });
+      seen.push({ subject: m.subject, event: AlertEvent.parse(m.data) });
       if (seen.length >= count) break;
     }
     return seen;
@@ -41,7 +42,7 @@ async function fromEmbeddedBus(url: string): Promise<SeenAlert[]> {
   await client.connect();
   try {
     const rows = await client.query<{ subject: string; data: Buffer }>(`SELECT subject, data FROM palisade_bus.message WHERE stream = 'ALERTS' ORDER BY seq`);
-    return rows.rows.map((r) => ({ subject: r.subject, alert: decodeMessage(AlertEvent.schema, r.data) }));
+    return rows.rows.map((r) => ({ subject: r.subject, event: AlertEvent.parse(r.data) }));
   } finally {
     await client.end();
   }

@@ -27,12 +27,18 @@ export interface Stack {
   blobCount(): Promise<number>;
   /** Every process of the stack, for assertions on logs. */
   processes(): ChildHandle[];
+  /**
+   * Distributed mode: kills one service with `signal` (as a crash or an operator would) and starts
+   * it again on the same database, bus and ports' configuration. Embedded mode has no such seam.
+   */
+  restartService(service: StackService, signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
 const repo = resolve(__dirname, '../..');
 const SERVICES = ['ingest', 'scanning', 'signing', 'promotion', 'recall', 'gateway'] as const;
-const PORT_VARIABLE: Record<(typeof SERVICES)[number], string> = {
+export type StackService = (typeof SERVICES)[number];
+const PORT_VARIABLE: Record<StackService, string> = {
   gateway: 'PALISADE_PORT',
   ingest: 'PALISADE_INGEST_PORT',
   scanning: 'PALISADE_SCANNING_PORT',
@@ -73,6 +79,7 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
   let blobRoot = join(dataDir, 'blobs', 'sha512');
   let bus: Stack['bus'];
   let gatewayPort = 0;
+  const startService = new Map<StackService, () => Promise<ChildHandle>>();
   if (mode === 'embedded') {
     let postgresPort = 0;
     children.push(
@@ -103,12 +110,13 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
       PALISADE_S3_SECRET_KEY: 'S3RVER',
     };
     for (const service of SERVICES) {
-      children.push(
-        await startOnFreePorts(1, ([port]) => {
+      const start = () =>
+        startOnFreePorts(1, ([port]) => {
           if (service === 'gateway') gatewayPort = port;
           return spawnNode(resolve(repo, `services/${service}/src/main.ts`), { env: { ...env, [PORT_VARIABLE[service]]: String(port) } });
-        }, new RegExp(`"msg":"${service} started"`)),
-      );
+        }, new RegExp(`"msg":"${service} started"`));
+      startService.set(service, start);
+      children.push(await start());
     }
   }
   const baseUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -125,6 +133,13 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
       return files.filter((f) => f.isFile() && (mode === 'embedded' || f.name.endsWith('._S3rver_object'))).length;
     },
     processes: () => children,
+    restartService: async (service, signal = 'SIGKILL') => {
+      const start = startService.get(service);
+      if (!start || service === 'gateway') throw new Error(`cannot restart ${service} in ${mode} mode`);
+      const index = SERVICES.indexOf(service);
+      await children[index].kill(signal);
+      children[index] = await start();
+    },
     stop: async () => {
       for (const child of children.reverse()) await child.kill('SIGTERM');
     },

@@ -12,6 +12,7 @@ import {
   type EventPayload,
   alertSeverityToken,
   decodeMessage,
+  encodeAlert,
   encodeMessage,
   contractRegistry,
   parseAlertSubject,
@@ -35,13 +36,16 @@ describe('event and command definitions', () => {
   });
 
   it('pair each command subject with a request and a reply schema', () => {
+    // recallAlerts is a read of the alert log with nothing to reject: its reply has no outcome,
+    // and a malformed subject filter comes back as an error reply (Palisade-Error-Code).
+    const withoutOutcome: readonly string[] = [Commands.recallAlerts.subject];
     for (const def of Object.values(Commands)) {
       // The verb may be words joined by '-' (`log-checkpoint`), as subject tokens allow.
       expect(def.subject).toMatch(/^registry\.cmd\.[a-z]+\.[a-z]+(?:-[a-z]+)*$/);
       expect(streamOf(def.subject)).toBeUndefined();
       expect(def.request.typeName).toMatch(/Request$/);
       expect(def.reply.typeName).toMatch(/Reply$/);
-      expect(def.reply.oneofs.map((o) => o.name)).toEqual(['outcome']);
+      expect(def.reply.oneofs.map((o) => o.name)).toEqual(withoutOutcome.includes(def.subject) ? [] : ['outcome']);
     }
     expect(Commands.ingestPublish.subject).toBe('registry.cmd.ingest.publish');
   });
@@ -51,6 +55,14 @@ describe('event and command definitions', () => {
     expect(subject).toBe('alerts.security.critical.malware');
     expect(streamOf(subject)).toBe(AlertEvent.stream);
     expect(parseAlertSubject(subject).severity).toBe('critical');
+  });
+
+  it('describe alerts as CloudEvents JSON, not a protobuf schema', () => {
+    expect(AlertEvent.schemaName).toBe('io.palisade.alert.v1');
+    expect(AlertEvent.contentType).toBe('application/cloudevents+json');
+    const { subject, schema, data } = encodeAlert({ area: 'recall', severity: Severity.HIGH, kind: 'opened', raisedBy: 'recall' });
+    expect(schema).toBe(AlertEvent.schemaName);
+    expect(AlertEvent.parse(data).subject).toBe(subject);
   });
 
   it('refuse an alert without a severity', () => {

@@ -1,6 +1,6 @@
 import { type DescMessage, type MessageShape, type Registry, createRegistry } from '@bufbuild/protobuf';
 import { file_palisade_v1_advisory_events, AdvisoryImportedSchema } from './gen/palisade/v1/advisory_events_pb';
-import { file_palisade_v1_alert_events, type Alert, AlertSchema } from './gen/palisade/v1/alert_events_pb';
+import { file_palisade_v1_alert_events, type Alert } from './gen/palisade/v1/alert_events_pb';
 import {
   file_palisade_v1_attestation_commands,
   AttestationsReplySchema,
@@ -72,6 +72,7 @@ import {
   VersionTarballCachedSchema,
   VersionUpstreamRemovedSchema,
 } from './gen/palisade/v1/upstream_events_pb';
+import { ALERT_CLOUDEVENT_TYPE, CLOUDEVENTS_JSON_CONTENT_TYPE, parseAlertCloudEvent } from './alert-cloudevent';
 import { alertSubjectOf } from './alerts';
 import { ALL_ALERTS, CommandSubjects, EventSubjects, type StreamName } from './subjects';
 
@@ -114,12 +115,18 @@ export type EventName = keyof typeof Events;
 
 /**
  * Alerts have no fixed subject: each one goes to `alerts.<area>.<severity>.<kind>` built from its
- * own fields by `subjectOf`; `subjectFilter` subscribes to all of them.
+ * own fields by `subjectOf`; `subjectFilter` subscribes to all of them. They are not protobuf:
+ * the body is a CloudEvents 1.0 JSON envelope (`AlertCloudEvent`, see
+ * `docs/alert-cloudevent.schema.json`) whose `type` is also the message's schema name. Producers
+ * build it with `encodeAlert`, readers use `parse`.
  */
 export const AlertEvent = {
   subjectFilter: ALL_ALERTS,
   stream: 'ALERTS',
-  schema: AlertSchema,
+  /** The `Palisade-Schema` header of every alert message (and the CloudEvents `type`). */
+  schemaName: ALERT_CLOUDEVENT_TYPE,
+  contentType: CLOUDEVENTS_JSON_CONTENT_TYPE,
+  parse: parseAlertCloudEvent,
   subjectOf: (alert: Pick<Alert, 'area' | 'severity' | 'kind'>): string => alertSubjectOf(alert),
 } as const;
 
@@ -157,7 +164,8 @@ export type CommandReply<D extends CommandDefinition> = MessageShape<D['reply']>
 
 /**
  * Every Palisade message type by schema name (`registry.getMessage('palisade.v1.VersionIngested')`),
- * for code that only has the schema-name header, e.g. dead-letter inspection or `toJson`.
+ * for code that only has the schema-name header, e.g. dead-letter inspection or `toJson`. Alerts
+ * are not in it: their schema name is `AlertEvent.schemaName` and `AlertEvent.parse` reads them.
  */
 export const contractRegistry: Registry = createRegistry(
   file_palisade_v1_common,

@@ -33,7 +33,12 @@ export {
   subjectMatches,
 } from './subjects';
 export type { AlertSeverity, AlertSubjectParts, StreamName } from './subjects';
-export { alertSeverityToken, alertSubjectOf, encodeAlert, severityFromToken } from './alerts';
+export { alertCloudEvent, alertFilterProblem, alertSeverityToken, alertSubjectOf, encodeAlert, severityFromToken } from './alerts';
+export type { AlertCloudEventOptions, AlertInit } from './alerts';
+export { ALERT_CLOUDEVENT_TYPE, AlertCloudEventError, CLOUDEVENTS_JSON_CONTENT_TYPE, parseAlertCloudEvent, serializeAlertCloudEvent } from './alert-cloudevent';
+export type { AlertCloudEvent, AlertCloudEventData, AlertPackageRef } from './alert-cloudevent';
+export { ALERT_SIGNATURE_HEADER, ALERT_TIMESTAMP_HEADER, signAlertPayload, verifyAlertSignature } from './alert-signature';
+export type { VerifyAlertSignatureOptions } from './alert-signature';
 export { encodeMessage, decodeMessage } from './codec';
 export { AlertEvent, Commands, Events, contractRegistry } from './definitions';
 export type { CommandDefinition, CommandName, CommandReply, CommandRequest, EventDefinition, EventName, EventPayload } from './definitions';

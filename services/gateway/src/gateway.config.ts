@@ -19,6 +19,10 @@ export const gatewayConfigShape = {
     schema: int({ min: 1024, max: 1024 ** 3 }).default(100 * 1024 * 1024),
     description: 'Largest tarball a publish may carry, in bytes; larger publishes get 413.',
   },
+  PALISADE_DOWNLOADS_RECORD: {
+    schema: bool().default(true),
+    description: 'Record every tarball served (who, with which token, from which view) for recall blast radius; off only for benchmarks.',
+  },
   ...upstreamConfigShape,
 } satisfies Record<string, ConfigVar>;
 
@@ -38,6 +42,8 @@ export interface GatewaySettings {
   openSignup: boolean;
   bootstrapToken?: string;
   maxTarballBytes: number;
+  /** Every tarball served is recorded (`download.recorded` batches) unless off. */
+  recordDownloads: boolean;
 }
 
 export function gatewaySettings(config: Readonly<Record<string, unknown>>): GatewaySettings {
@@ -50,5 +56,6 @@ export function gatewaySettings(config: Readonly<Record<string, unknown>>): Gate
     openSignup: config.PALISADE_OPEN_SIGNUP as boolean,
     bootstrapToken: config.PALISADE_BOOTSTRAP_TOKEN as string | undefined,
     maxTarballBytes: config.PALISADE_MAX_TARBALL_BYTES as number,
+    recordDownloads: config.PALISADE_DOWNLOADS_RECORD !== false,
   };
 }

@@ -7,12 +7,14 @@ import { REGISTRY_ROUTES, type RegistryRoute } from './http/registry-request';
 import { RegistryRouter } from './http/registry-router';
 import { PackagesModule, packageRoutes } from './packages/packages.module';
 import { PromotionsModule, promotionRoutes } from './promotions/promotions.module';
+import { QuarantinesModule } from './quarantines/quarantines.module';
+import { RecallsModule, recallRoutes } from './recalls/recalls.module';
 import { SignaturesModule, signatureRoutes } from './signatures/signatures.module';
 import { VerdictsModule } from './verdicts/verdicts.module';
 
 /** The gateway: the npm registry protocol over accounts and the per-view package read models. */
 @Module({
-  imports: [AccountsModule, PackagesModule, SignaturesModule, AttestationsModule, AuditModule, VerdictsModule, PromotionsModule],
+  imports: [AccountsModule, PackagesModule, SignaturesModule, AttestationsModule, AuditModule, VerdictsModule, PromotionsModule, QuarantinesModule, RecallsModule],
   providers: [
     RegistryRouter,
     PingRoute,
@@ -20,7 +22,7 @@ import { VerdictsModule } from './verdicts/verdicts.module';
       provide: REGISTRY_ROUTES,
       useFactory: (...routes: RegistryRoute[]) => routes,
       // `/-/...` routes before the package routes, whose name patterns would match them too.
-      inject: [PingRoute, ...accountRoutes, ...signatureRoutes, ...attestationRoutes, ...promotionRoutes, ...auditRoutes, ...packageRoutes],
+      inject: [PingRoute, ...accountRoutes, ...signatureRoutes, ...attestationRoutes, ...promotionRoutes, ...recallRoutes, ...auditRoutes, ...packageRoutes],
     },
   ],
 })

@@ -6,13 +6,14 @@ import { packageEntities, packageMigrations } from './packages/packages.module';
 import { signatureMigrations } from './signatures/signatures.module';
 import { promotionMigrations } from './promotions/promotions.module';
 import { verdictMigrations } from './verdicts/verdicts.module';
+import { quarantineMigrations } from './quarantines/quarantines.module';
 
 export const gatewayService: ServiceDefinition = {
   name: 'gateway',
   module: GatewayModule,
   port: { variable: 'PALISADE_PORT', default: 4873 },
   blobStore: true,
-  migrations: [...accountMigrations, ...packageMigrations, ...signatureMigrations, ...verdictMigrations, ...promotionMigrations],
+  migrations: [...accountMigrations, ...packageMigrations, ...signatureMigrations, ...verdictMigrations, ...promotionMigrations, ...quarantineMigrations],
   entities: [...accountEntities, ...packageEntities],
   config: gatewayConfig,
   // A publish carries its tarball base64-encoded in JSON (4/3 of its size) plus the manifest.

@@ -7,12 +7,13 @@ import { PromotionRequests } from './application/promotion-requests';
 import { ReevaluationClock } from './application/reevaluation-clock';
 import { StatusService } from './application/status-service';
 import { PromotionCommandsHandler } from './handlers/promotion-commands.handler';
+import { QuarantineEventsHandler } from './handlers/quarantine-events.handler';
 import { VersionEventsHandler } from './handlers/version-events.handler';
 import { PROMOTION_SETTINGS, promotionSettings } from './promotion.config';
 
-/** The promotion service: views, versioned policies, approvals, admission of versions to views. */
+/** The promotion service: views, versioned policies, approvals, admission of versions to views, recall quarantines. */
 @Module({
-  controllers: [VersionEventsHandler, PromotionCommandsHandler],
+  controllers: [VersionEventsHandler, QuarantineEventsHandler, PromotionCommandsHandler],
   providers: [
     { provide: PROMOTION_SETTINGS, useFactory: promotionSettings, inject: [SERVICE_CONFIG] },
     PolicyService,

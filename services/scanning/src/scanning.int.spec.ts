@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Commands, Severity, Verdict, VersionSource, decodeMessage, encodeMessage } from '@palisade/contracts';
+import { Commands, Verdict, VersionSource, decodeMessage, encodeMessage } from '@palisade/contracts';
 import { runCleanups, tempDir, waitFor } from '@palisade/testing';
 import { startScanning, type ScanningHarness } from './__fixtures__/scanning-harness';
 
@@ -68,8 +68,9 @@ describe('scanning service', () => {
     await waitFor(() => scannedOf('debug', '4.4.2').length === 1, { message: 'debug scanned' });
     expect(scannedOf('debug', '4.4.2')[0]).toMatchObject({ verdict: Verdict.BLOCK, malwareRisk: 100 });
     await waitFor(() => h.alerts.some((a) => a.subject === 'alerts.security.critical.malware'), { message: 'malware alert' });
-    const alert = h.alerts.find((a) => a.subject === 'alerts.security.critical.malware')?.alert;
-    expect(alert).toMatchObject({ area: 'security', kind: 'malware', severity: Severity.CRITICAL, subjectPackage: { name: 'debug', version: '4.4.2' }, raisedBy: 'scanning' });
+    const alert = h.alerts.find((a) => a.subject === 'alerts.security.critical.malware')?.event;
+    expect(alert).toMatchObject({ type: 'io.palisade.alert.v1', source: '/palisade/scanning', subject: 'alerts.security.critical.malware' });
+    expect(alert?.data).toMatchObject({ area: 'security', kind: 'malware', severity: 'critical', package: { name: 'debug', version: '4.4.2' }, raisedBy: 'scanning', drill: false });
   });
 
   it('ignores withdrawn advisories (ip 2.0.1 matches only the live last_affected record)', async () => {

@@ -16,7 +16,14 @@ export class RegistryRefusal extends CliError {
 
 const escapeName = (name: string) => (name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name));
 
-/** The registry's promotion API (`/-/palisade/v1/...`) with the user's token. */
+const query = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+/** The registry's admin API (`/-/palisade/v1/...`: promotion, recalls, deployments, alerts) with the user's token. */
 export class AdminClient {
   constructor(private readonly connection: ResolvedConnection) {}
 
@@ -38,6 +45,38 @@ export class AdminClient {
 
   applyPolicy(body: { policy: string; dryRun: boolean; comment: string }): Promise<unknown> {
     return this.call('PUT', '-/palisade/v1/policy', body);
+  }
+
+  openRecall(body: { spec: string; reason: string; severity: string; views?: string[]; drill?: boolean }): Promise<unknown> {
+    return this.call('POST', '-/palisade/v1/recalls', body);
+  }
+
+  listRecalls(name: string, status: string): Promise<unknown> {
+    return this.call('GET', `-/palisade/v1/recalls${query({ name, status })}`);
+  }
+
+  showRecall(id: string): Promise<unknown> {
+    return this.call('GET', `-/palisade/v1/recalls/${encodeURIComponent(id)}`);
+  }
+
+  requestOverride(id: string, body: { kind: 'waiver'; view: string; duration: string; reason: string } | { kind: 'false-positive'; reason: string }): Promise<unknown> {
+    return this.call('POST', `-/palisade/v1/recalls/${encodeURIComponent(id)}/overrides`, body);
+  }
+
+  approveOverride(id: string, overrideId: string, comment: string): Promise<unknown> {
+    return this.call('POST', `-/palisade/v1/recalls/${encodeURIComponent(id)}/overrides/${encodeURIComponent(overrideId)}/approve`, comment ? { comment } : {});
+  }
+
+  closeRecall(id: string, reason: string): Promise<unknown> {
+    return this.call('POST', `-/palisade/v1/recalls/${encodeURIComponent(id)}/close`, { reason });
+  }
+
+  reportDeployment(body: { service: string; environment: string; view?: string; reference?: string; filename?: string } & ({ lockfile: string } | { sbom: unknown })): Promise<unknown> {
+    return this.call('POST', '-/palisade/v1/deployments', body);
+  }
+
+  alerts(after: string, subject: string, limit: number): Promise<unknown> {
+    return this.call('GET', `-/palisade/v1/alerts${query({ after, subject, limit })}`);
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {

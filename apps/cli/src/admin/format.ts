@@ -103,7 +103,14 @@ export function formatPolicy(p: PolicyAnswer): string {
   return [`# promotion policy ${revisionLine(p)}`, p.yaml.trimEnd(), '', '# history (newest first)', ...p.history.map((r) => `#   ${revisionLine(r)}`)].join('\n');
 }
 
-const OUTCOME_TEXT: Record<string, string> = { admit: 'would admit', refuse: 'would refuse', pending: 'would wait', dismiss: 'would dismiss', admitted: 'stays admitted' };
+const OUTCOME_TEXT: Record<string, string> = {
+  admit: 'would admit',
+  refuse: 'would refuse',
+  pending: 'would wait',
+  dismiss: 'would dismiss',
+  admitted: 'stays admitted',
+  quarantined: 'held by a recall',
+};
 
 export function formatApplied(a: ApplyAnswer, file: string): string {
   if (!a.dryRun) {

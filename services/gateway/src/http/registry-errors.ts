@@ -19,8 +19,12 @@ export const RegistryErrors = {
   PAL_ERR_LOGIN_EXPIRED: { status: 410, message: 'this login has expired or was used already; run npm login again' },
   PAL_ERR_TOO_LARGE: { status: 413, message: 'request too large: %s' },
   PAL_ERR_INVALID_PACKAGE: { status: 422, message: 'invalid package: %s' },
+  PAL_ERR_LOCKFILE_UNSUPPORTED: { status: 400, message: 'unsupported lockfile or SBOM: %s' },
+  PAL_ERR_LOCKFILE_INVALID: { status: 422, message: 'invalid lockfile or SBOM: %s' },
   PAL_ERR_POLICY_REFUSED: { status: 422, message: 'refused by policy: %s' },
   PAL_ERR_BLOCKED: { status: 451, message: 'blocked by the security scan: %s' },
+  // The detail is the whole sentence: `<name>@<version> is quarantined in <view>: <reason>`.
+  PAL_ERR_QUARANTINED: { status: 451, message: '%s' },
   PAL_ERR_BAD_UPSTREAM: { status: 502, message: 'the upstream registry answered something unusable: %s' },
   PAL_ERR_UNAVAILABLE: { status: 503, message: 'temporarily unavailable: %s' },
 } as const;

@@ -15,6 +15,8 @@ export interface Principal {
 /** A registry request after the view prefix was taken off. */
 export interface RegistryRequest {
   method: string;
+  /** True for a HEAD request, which routes answer as the GET it stands for (`method` is then `GET`). */
+  head?: boolean;
   /** The configured view the request addressed (`dev`, `staging`, `prod`). */
   view: string;
   /** Path after the view prefix, still percent-encoded, always starting with `/`. */

@@ -43,6 +43,7 @@ export class RegistryRouter implements OnModuleInit {
     let principal: Promise<Principal | null> | undefined;
     const request: RegistryRequest = {
       method,
+      head: req.method === 'HEAD',
       view,
       path,
       query: new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1)),

@@ -30,6 +30,7 @@ import { ReadModelWriter } from './store/read-model-writer';
 import { SERVICE_CONFIG } from '@palisade/platform';
 import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
 import { ReadThrough } from '../upstream/read-through';
+import { DownloadRecorder } from '../downloads/download-recorder';
 import { UpstreamTarballs } from '../upstream/upstream-tarballs';
 
 /** Package routes, most specific patterns first (the router takes the first match). */
@@ -78,9 +79,10 @@ export const packageEntities: Function[] = [];
     SearchService,
     ReadThrough,
     UpstreamTarballs,
+    DownloadRecorder,
     { provide: UPSTREAM_SETTINGS, useFactory: upstreamSettings, inject: [SERVICE_CONFIG] },
     ...packageRoutes,
   ],
-  exports: [PackageChanges, ...packageRoutes],
+  exports: [PackageChanges, PackageReader, ...packageRoutes],
 })
 export class PackagesModule {}

@@ -86,7 +86,7 @@ describe('publish', () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(tarball)).toBe(true);
     expect(response.headers.get('content-type')).toBe('application/octet-stream');
     expect(response.headers.get('content-length')).toBe(String(tarball.length));
-    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('cache-control')).toBe('public, no-cache');
     expect(response.headers.get('etag')).toBe(`"${h.ingest.requests[0].tarball?.integrity}"`);
     expect((await h.call('GET', '/dev/@acme%2fwidget/-/widget-1.0.0.tgz')).status).toBe(200);
     expect((await h.call('GET', '/prod/@acme/widget/-/widget-1.0.0.tgz')).status).toBe(404);

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import {
+  AlertEvent,
   Commands,
   decodeMessage,
   encodeMessage,
@@ -94,7 +95,9 @@ export async function startIngest(env: Readonly<Record<string, string>> = {}): P
   };
 }
 
+/** Protobuf events by their schema name; alerts are CloudEvents JSON (the parsed envelope). */
 function decode(schemaName: string, data: Buffer): Record<string, unknown> {
+  if (schemaName === AlertEvent.schemaName) return AlertEvent.parse(data) as unknown as Record<string, unknown>;
   const schema = contractRegistry.getMessage(schemaName) as DescMessage;
   return fromBinary(schema, data) as MessageShape<DescMessage> as unknown as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import type { DescMessage, MessageInitShape, MessageShape } from '@bufbuild/prot
 import {
   Commands,
   Events,
+  QuarantineMode,
   Severity,
   Verdict,
   VersionSource,
@@ -28,6 +29,15 @@ export interface VersionOptions {
   publisher?: string;
   publishedAt?: Date;
   manifest?: Record<string, unknown>;
+}
+
+export interface QuarantineOptions {
+  recallId?: string;
+  reason?: string;
+  at?: Date;
+  integrity?: string;
+  /** Message id: the same id twice is a redelivery. */
+  id?: string;
 }
 
 /** The promotion service on the embedded bus in a database of its own, and the events it emitted. */
@@ -87,9 +97,9 @@ export class PromotionHarness {
     await this.bus.close();
   }
 
-  private publish(subject: string, schemaName: string, data: Uint8Array): Promise<unknown> {
+  private publish(subject: string, schemaName: string, data: Uint8Array, id?: string): Promise<unknown> {
     this.counter += 1;
-    return this.bus.publish({ id: `test-${this.counter}-${Date.now()}`, subject, schema: schemaName, data });
+    return this.bus.publish({ id: id ?? `test-${this.counter}-${Date.now()}`, subject, schema: schemaName, data });
   }
 
   ingested(name: string, version: string, options: VersionOptions = {}): Promise<unknown> {
@@ -136,6 +146,47 @@ export class PromotionHarness {
       subject,
       schema.typeName,
       encodeMessage(schema, { name, version, integrity: integrityOf(`${name}@${version}`), signature: { keyid: 'SHA256:k', sig: 'c2ln' }, signedAt: timestampFromDate(new Date()) }),
+    );
+  }
+
+  /** A recall's `version.quarantined` for one view; `mode` undefined leaves it to the view's policy. `id` repeats a delivery. */
+  quarantined(name: string, version: string, view: string, options: QuarantineOptions & { mode?: 'warn' | 'block' } = {}): Promise<unknown> {
+    const { schema, subject } = Events.versionQuarantined;
+    const mode = options.mode === 'warn' ? QuarantineMode.WARN : options.mode === 'block' ? QuarantineMode.BLOCK : QuarantineMode.UNSPECIFIED;
+    return this.publish(
+      subject,
+      schema.typeName,
+      encodeMessage(schema, {
+        name,
+        version,
+        integrity: options.integrity ?? integrityOf(`${name}@${version}`),
+        view,
+        mode,
+        reason: options.reason ?? 'compromised maintainer account',
+        recallId: options.recallId ?? 'rc-1',
+        quarantinedAt: timestampFromDate(options.at ?? new Date()),
+      }),
+      options.id,
+    );
+  }
+
+  /** A recall's `version.released` for one view. */
+  released(name: string, version: string, view: string, options: QuarantineOptions = {}): Promise<unknown> {
+    const { schema, subject } = Events.versionReleased;
+    return this.publish(
+      subject,
+      schema.typeName,
+      encodeMessage(schema, {
+        name,
+        version,
+        integrity: options.integrity ?? integrityOf(`${name}@${version}`),
+        view,
+        reason: options.reason ?? 'false positive',
+        recallId: options.recallId ?? 'rc-1',
+        approvers: ['bob'],
+        releasedAt: timestampFromDate(options.at ?? new Date()),
+      }),
+      options.id,
     );
   }
 

@@ -9,12 +9,13 @@ import { AdmissionStore } from '../store/admission-store';
 import { DecisionStore } from '../store/decision-store';
 import { DueStore } from '../store/due-store';
 import { FactsStore } from '../store/facts-store';
+import { QuarantineStore } from '../store/quarantine-store';
 import { RequestStore } from '../store/request-store';
 import { PolicyService } from './policy-service';
 
 /** What caused an evaluation, for the decision record. */
 export interface EvaluationTrigger {
-  kind: 'event' | 'request' | 'approval' | 'timer' | 'policy';
+  kind: 'event' | 'request' | 'approval' | 'timer' | 'policy' | 'quarantine' | 'release';
   actor?: string;
 }
 
@@ -27,8 +28,9 @@ export interface Evaluation {
 /**
  * Applies the policy to one version in the caller's transaction: locks the version's facts (so
  * its events are decided one at a time), plans every view, and records the outcome: admissions
- * with `version.promoted`, dismissals with `version.dismissed`, refusals with `version.refused`,
- * decisions, and when to look again for a minimum age.
+ * with `version.promoted`, dismissals with `version.dismissed`, refusals with `version.refused`
+ * (a request refused because a recall quarantines the version included), decisions, and when to
+ * look again for a minimum age. A quarantine never dismisses: the gateway hides the version.
  */
 @Injectable()
 export class AdmissionEngine {
@@ -47,7 +49,8 @@ export class AdmissionEngine {
   async stateOf(db: EntityManager, facts: VersionFacts): Promise<VersionState> {
     const admissions = await AdmissionStore.ofVersion(db, facts.name, facts.version);
     const { requests, approvals } = await RequestStore.ofVersion(db, facts.name, facts.version);
-    return { facts, admissions, requests, approvals };
+    const quarantines = await QuarantineStore.activeOf(db, facts.name, facts.version);
+    return { facts, admissions, requests, approvals, quarantines };
   }
 
   plan(state: VersionState, policy: LoadedPolicy, now = new Date()): ViewStep[] {
@@ -106,6 +109,33 @@ export class AdmissionEngine {
         case 'remove':
           await AdmissionStore.remove(tx, step.view, name, version);
           break;
+        case 'quarantined': {
+          if (!step.active || step.decision?.outcome !== 'refuse') break;
+          const { reasons } = step.decision;
+          if (step.requestedBy === undefined) {
+            // An automatic view waits for the release: recorded, no event (it is no policy refusal).
+            await DecisionStore.recordIfChanged(tx, { ...record, outcome: 'quarantined', reasons });
+            break;
+          }
+          await RequestStore.close(tx, step.view, name, version, 'refused');
+          const decisionId = await DecisionStore.record(tx, { ...record, outcome: 'refused', reasons });
+          await addToOutbox(tx, {
+            id: `refused:${step.view}:${name}@${version}:${decisionId}`,
+            subject: Events.versionRefused.subject,
+            schema: Events.versionRefused.schema.typeName,
+            data: encodeMessage(Events.versionRefused.schema, {
+              name,
+              version,
+              integrity,
+              view: step.view,
+              policyVersion: policy.version,
+              reasons,
+              requestedBy: { principal: step.requestedBy },
+              refusedAt: timestampFromDate(new Date()),
+            }),
+          });
+          break;
+        }
         case 'refuse': {
           if (!step.active || step.decision?.outcome !== 'refuse') break;
           const { reasons } = step.decision;

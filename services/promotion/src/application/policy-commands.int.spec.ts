@@ -1,4 +1,4 @@
-import { Commands, type PolicyApplyReply } from '@palisade/contracts';
+import { Commands, QuarantineMode, type PolicyApplyReply } from '@palisade/contracts';
 import { runCleanups, waitFor } from '@palisade/testing';
 import { PromotionHarness } from '../__fixtures__/promotion-harness';
 
@@ -45,6 +45,14 @@ describe('versioned policies', () => {
     expect(policy.views).toEqual(['dev', 'staging', 'prod']);
     expect(policy.yaml).toContain('prod:\n    admit: on-request\n    verdicts: [clean]\n    maxVulnRisk: 100');
     expect(policy.yaml).toContain('approvals: {count: 1, team: release}');
+    // The file names no quarantine: dev warns about recalled versions, staging and prod block them.
+    expect(policy.yaml).toContain('dev:\n    admit: automatic');
+    expect(policy.yaml.match(/quarantine: \w+/g)).toEqual(['quarantine: warn', 'quarantine: block', 'quarantine: block']);
+    expect(policy.quarantine.map((q) => [q.view, q.mode])).toEqual([
+      ['dev', QuarantineMode.WARN],
+      ['staging', QuarantineMode.BLOCK],
+      ['prod', QuarantineMode.BLOCK],
+    ]);
     const staging = await show('staging');
     expect(staging.yaml).toContain('staging:');
     expect(staging.yaml).not.toContain('prod:');

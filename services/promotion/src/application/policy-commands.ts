@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { timestampFromDate, type PolicyAppliedSchema, type PolicyApplyRequest, type PolicyDecisionSchema, type PolicyDocumentSchema } from '@palisade/contracts';
+import { QuarantineMode, timestampFromDate, type PolicyAppliedSchema, type PolicyApplyRequest, type PolicyDecisionSchema, type PolicyDocumentSchema } from '@palisade/contracts';
 import { DATA_SOURCE } from '@palisade/platform';
 import type { LoadedPolicy, ViewStep } from '../domain/plan-version';
 import { changedViews } from '../domain/render-policy';
@@ -37,7 +37,9 @@ export class PolicyCommands {
     const current = await this.policies.current();
     const yaml = this.policies.render(current.document, view || undefined);
     const history = await this.policies.history();
-    return { revision: revisionOf(history[0]), yaml, history: history.map(revisionOf), views: [...this.policies.views] };
+    const views = this.policies.views;
+    const quarantine = views.map((v) => ({ view: v, mode: current.document.views[v]?.quarantine === 'warn' ? QuarantineMode.WARN : QuarantineMode.BLOCK }));
+    return { revision: revisionOf(history[0]), yaml, history: history.map(revisionOf), views: [...views], quarantine };
   }
 
   async apply(request: PolicyApplyRequest): Promise<MessageInitShape<typeof PolicyAppliedSchema>> {
@@ -98,6 +100,8 @@ function dryRunDecision(step: ViewStep): { outcome: string; reasons: string[] } 
       return { outcome: 'admit', reasons: step.decision?.reasons ?? [] };
     case 'refuse':
       return { outcome: 'refuse', reasons: step.decision?.reasons ?? [] };
+    case 'quarantined':
+      return { outcome: 'quarantined', reasons: step.reason ? [step.reason] : [] };
     case 'wait':
       return { outcome: 'pending', reasons: step.decision?.reasons ?? [] };
     case 'dismiss':

@@ -81,8 +81,9 @@ export class PolicyService implements OnModuleInit {
     return this.dataSource.transaction(async (tx) => {
       await PolicyStore.lock(tx);
       const current = await PolicyStore.current(tx);
-      if (current && current.digest === digest) return { revision: current, changed: false, changedViews: [] };
       const before = current ? this.tryDocumentOf(current) : undefined;
+      // Compared as this code normalises documents (a revision stored by an older release may carry an older digest).
+      if (current && (current.digest === digest || (before && this.digestOf(before) === digest))) return { revision: current, changed: false, changedViews: [] };
       const revision = await PolicyStore.append(tx, { digest, origin, document: plainPolicy(document, views), yaml: renderPolicy(document, views), appliedBy, comment });
       this.parsed.set(revision.version, document);
       return { revision, changed: true, changedViews: changedViews(before, document, views) };
@@ -131,7 +132,9 @@ export class PolicyService implements OnModuleInit {
     const current = await PolicyStore.current(this.dataSource.manager);
     // A stored policy that no longer fits the configured views (PALISADE_VIEWS changed) is replaced.
     const currentFits = current !== undefined && this.tryDocumentOf(current) !== undefined;
-    if (fromConfiguration?.digest === digest && currentFits) return;
+    const configured = fromConfiguration ? this.tryDocumentOf(fromConfiguration) : undefined;
+    const configurationUnchanged = fromConfiguration !== undefined && (fromConfiguration.digest === digest || (configured !== undefined && this.digestOf(configured) === digest));
+    if (configurationUnchanged && currentFits) return;
     const comment = policyFile ? `loaded from ${policyFile}` : 'built-in policy';
     const applied = await this.apply(document, origin, CONFIGURATION_ACTOR, currentFits ? comment : `${comment} (the stored policy does not fit PALISADE_VIEWS)`);
     if (applied.changed) this.logger.info({ policyVersion: applied.revision.version, origin, changedViews: applied.changedViews }, 'promotion policy stored');

@@ -123,7 +123,9 @@ function toAccepted(target: Target, policy: LoadedPolicy, step: ViewStep, alread
     case 'refuse':
       throw new PromotionError(
         PromotionErrorCode.PolicyViolation,
-        `${target.name}@${target.version} cannot be promoted to ${target.view} under policy version ${policy.version}`,
+        step.quarantine
+          ? `${target.name}@${target.version} cannot be promoted to ${target.view} while recall ${step.quarantine.recallId || '(unnamed)'} quarantines it there`
+          : `${target.name}@${target.version} cannot be promoted to ${target.view} under policy version ${policy.version}`,
         decision.reasons,
       );
     case 'pending': {

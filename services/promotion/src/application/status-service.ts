@@ -57,12 +57,17 @@ function viewStatus(step: ViewStep): ViewInit {
   const base = { view: step.view, reasons: [] as string[], policyVersion: 0, approvers: [] as string[], approvalsRequired: 0 };
   const required = step.rules?.approvals.count ?? 0;
   switch (step.action) {
-    case 'keep':
-    case 'dismiss': {
+    case 'keep': {
       const a = step.admission;
-      if (step.action === 'dismiss') return { ...base, state: 'dismissed', reasons: [step.reason ?? 'dismissed'] };
-      return a ? { ...base, state: 'admitted', reasons: [...a.reasons], policyVersion: a.policyVersion, approvers: [...a.approvers], admittedAt: timestampFromDate(a.admittedAt) } : { ...base, state: 'admitted' };
+      const admitted = a ? { policyVersion: a.policyVersion, approvers: [...a.approvers], admittedAt: timestampFromDate(a.admittedAt) } : {};
+      if (step.quarantine) {
+        const note = `admitted under policy version ${a?.policyVersion ?? '?'}; it stays admitted, and ${step.view} hides it until the recall releases it`;
+        return { ...base, ...admitted, state: 'quarantined', reasons: [step.reason ?? 'quarantined', note] };
+      }
+      return { ...base, ...admitted, state: 'admitted', reasons: a ? [...a.reasons] : [] };
     }
+    case 'dismiss':
+      return { ...base, state: 'dismissed', reasons: [step.reason ?? 'dismissed'] };
     case 'remove':
       return { ...base, state: 'unpublished', reasons: ['unpublished'] };
     case 'none':
@@ -71,6 +76,8 @@ function viewStatus(step: ViewStep): ViewInit {
       return { ...base, state: 'pending', reasons: ['every rule passes; the next evaluation admits it', ...(step.decision?.reasons ?? [])], approvalsRequired: required };
     case 'refuse':
       return { ...base, state: 'refused', reasons: [...(step.decision?.reasons ?? [])], approvalsRequired: required };
+    case 'quarantined':
+      return { ...base, state: 'quarantined', reasons: [step.reason ?? 'quarantined'], approvalsRequired: required };
     case 'wait': {
       const d = step.decision;
       if (d?.outcome !== 'pending') return { ...base, state: 'pending' };

@@ -6,6 +6,8 @@
  *   versions automatically (so they can flow on to prod);
  * - prod admits published versions on request with 2 approvals from team `release`, clean only,
  *   and upstream versions automatically once 72 hours old (cooldown).
+ * A recalled version warns in the entry view (still installable, with a deprecation warning) and
+ * is blocked in every later view (`quarantine: warn | block`).
  * With other views, the first gets dev's rules, the last prod's and those between staging's.
  * The `release` team is empty: name its members in a policy file before anything reaches prod.
  */
@@ -20,12 +22,13 @@ export function defaultPolicyYaml(views: readonly string[]): string {
 }
 
 const ROLE_RULES: Record<'entry' | 'middle' | 'final', readonly string[]> = {
-  entry: ['admit: automatic', 'verdicts: [clean, warn]', 'requireSignature: true', 'minimumAge: 0'],
-  middle: ['admit: on-request', 'verdicts: [clean, warn]', 'requireSignature: true', 'approvals: 0', 'upstream:', '  admit: automatic'],
+  entry: ['admit: automatic', 'verdicts: [clean, warn]', 'requireSignature: true', 'minimumAge: 0', 'quarantine: warn'],
+  middle: ['admit: on-request', 'verdicts: [clean, warn]', 'requireSignature: true', 'approvals: 0', 'quarantine: block', 'upstream:', '  admit: automatic'],
   final: [
     'admit: on-request',
     'verdicts: [clean]',
     'requireSignature: true',
+    'quarantine: block',
     'published:',
     '  approvals: { count: 2, team: release }',
     'upstream:',

@@ -20,6 +20,8 @@ export interface AdmissionInput {
   previousView?: string;
   /** Admitted to the previous view (true for the entry view). */
   previousAdmitted: boolean;
+  /** Why the previous view does not count: a recall quarantines the version there. */
+  previousHeld?: string;
   rules: AdmissionRules;
   /** Members of the approval team. */
   team: readonly string[];
@@ -75,6 +77,7 @@ export function evaluateAdmission(input: AdmissionInput): AdmissionDecision {
   }
   if (input.previousView !== undefined) {
     if (input.previousAdmitted) passed.push(`admitted to ${input.previousView}`);
+    else if (input.previousHeld !== undefined) waits.push(['previous-view', `${input.previousHeld} (a version enters ${view} only from ${input.previousView})`]);
     else waits.push(['previous-view', `not admitted to ${input.previousView} yet (a version enters ${view} only from ${input.previousView})`]);
   }
   if (rules.admit === 'on-request') {

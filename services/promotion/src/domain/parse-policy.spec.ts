@@ -67,7 +67,7 @@ views:
     ).toEqual([
       'teams.release: must be a list of principals (user names)',
       'views.qa: not a configured view (PALISADE_VIEWS: dev, staging, prod)',
-      'views.dev.colour: unknown key (expected one of admit, verdicts, maxVulnRisk, maxMalwareRisk, maxSeverity, requireSignature, requireProvenance, installScripts, minimumAge, approvals, published, upstream)',
+      'views.dev.colour: unknown key (expected one of admit, verdicts, maxVulnRisk, maxMalwareRisk, maxSeverity, requireSignature, requireProvenance, installScripts, minimumAge, approvals, quarantine, published, upstream)',
       'views.dev.admit: must be one of automatic, on-request, never',
       'views.dev.maxVulnRisk: must be a whole number from 0 to 100',
       'views.dev.minimumAge: must be a duration such as 72h, 30m, 3d or 0',
@@ -78,6 +78,32 @@ views:
     ]);
     expect(problemsOf('views: [')[0]).toMatch(/.+/);
     expect(problemsOf('just a string')).toEqual(['(root): not a mapping']);
+  });
+
+  it('reads how each view shows a recalled version: warn in the entry view, block after it, unless the view says', () => {
+    const defaults = parsePolicy('views: { dev: {}, staging: {}, prod: {} }', VIEWS);
+    expect(VIEWS.map((v) => defaults.views[v].quarantine)).toEqual(['warn', 'block', 'block']);
+    const set = parsePolicy('views: { dev: { quarantine: block }, staging: { quarantine: warn }, prod: { quarantine: block } }', VIEWS);
+    expect(VIEWS.map((v) => set.views[v].quarantine)).toEqual(['block', 'warn', 'block']);
+    expect(problemsOf('views: { dev: { quarantine: hide }, staging: { quarantine: true }, prod: { upstream: { quarantine: warn } } }')).toEqual([
+      'views.dev.quarantine: must be one of warn, block (how the view shows a recalled version)',
+      'views.staging.quarantine: must be one of warn, block (how the view shows a recalled version)',
+      'views.prod.upstream.quarantine: unknown key (expected one of admit, verdicts, maxVulnRisk, maxMalwareRisk, maxSeverity, requireSignature, requireProvenance, installScripts, minimumAge, approvals)',
+    ]);
+  });
+
+  it('renders the quarantine of every view, and a changed quarantine changes the view', () => {
+    const before = parsePolicy(defaultPolicyYaml(VIEWS), VIEWS);
+    const yaml = renderPolicy(before, VIEWS);
+    expect(yaml).toContain('  dev:\n    admit: automatic');
+    expect(yaml.match(/^ {4}quarantine: (\w+)$/gm)).toEqual(['    quarantine: warn', '    quarantine: block', '    quarantine: block']);
+    expect(renderPolicy(before, VIEWS, 'staging')).toContain('    quarantine: block\n');
+    const after = parsePolicy(yaml.replace(/(staging:[\s\S]*?)quarantine: block/, '$1quarantine: warn'), VIEWS);
+    expect(after.views.staging.quarantine).toBe('warn');
+    expect(changedViews(before, after, VIEWS)).toEqual(['staging']);
+    expect(policyDigest(after, VIEWS)).not.toBe(policyDigest(before, VIEWS));
+    // A document written before views had a quarantine means the defaults: the same policy.
+    expect(policyDigest(parsePolicy(yaml.replace(/^ {4}quarantine: \w+\n/gm, ''), VIEWS), VIEWS)).toBe(policyDigest(before, VIEWS));
   });
 
   it('renders a normalised document that parses back to the same policy and digest', () => {
@@ -101,6 +127,7 @@ describe('the built-in policy', () => {
   it.each([[['dev']], [['dev', 'prod']], [VIEWS], [['dev', 'qa', 'staging', 'prod']]])('fits the views %j', (views) => {
     const doc = parsePolicy(defaultPolicyYaml(views), views);
     expect(rulesFor(doc.views[views[0]], 'published').admit).toBe('automatic');
+    expect(views.map((v) => doc.views[v].quarantine)).toEqual(views.map((_v, i) => (i === 0 ? 'warn' : 'block')));
     if (views.length > 1) {
       const last = doc.views[views[views.length - 1]];
       expect(rulesFor(last, 'published')).toMatchObject({ admit: 'on-request', verdicts: ['clean'], approvals: { count: 2, team: 'release' } });

@@ -3,14 +3,17 @@ import { parseDuration } from './durations';
 import { isNamePattern } from './name-pattern';
 import {
   ADMIT_MODES,
+  QUARANTINE_MODES,
   SEVERITIES,
   SOURCES,
   type AdmissionRules,
   type AdmitMode,
   type PolicyDocument,
+  type QuarantineModeName,
   type SeverityName,
   type VerdictName,
   type ViewPolicy,
+  defaultQuarantine,
 } from './policy';
 import { PromotionError, PromotionErrorCode } from './promotion-error';
 
@@ -29,6 +32,8 @@ export const DEFAULT_RULES: Readonly<AdmissionRules> = Object.freeze<AdmissionRu
 });
 
 const RULE_KEYS = ['admit', 'verdicts', 'maxVulnRisk', 'maxMalwareRisk', 'maxSeverity', 'requireSignature', 'requireProvenance', 'installScripts', 'minimumAge', 'approvals'] as const;
+/** View-level keys besides the rules: how the view shows a recalled version. */
+const VIEW_KEYS = ['quarantine'] as const;
 const TEAM_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 type Problems = string[];
@@ -66,14 +71,14 @@ export function parsePolicy(text: string, views: readonly string[]): PolicyDocum
     for (const name of Object.keys(root.views)) {
       if (!views.includes(name)) problems.push(`views.${name}: not a configured view (PALISADE_VIEWS: ${views.join(', ')})`);
     }
-    for (const view of views) {
-      const value = root.views[view];
+    views.forEach((view, index) => {
+      const value = (root.views as Record<string, unknown>)[view];
       if (value === undefined) {
         problems.push(`views.${view}: missing; every view needs a policy`);
-        continue;
+        return;
       }
-      viewPolicies[view] = parseViewPolicy(value, `views.${view}`, teams, problems);
-    }
+      viewPolicies[view] = parseViewPolicy(value, `views.${view}`, defaultQuarantine(index), teams, problems);
+    });
   }
   if (problems.length > 0) throw new PromotionError(PromotionErrorCode.PolicyInvalid, `the policy has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   return { teams, views: viewPolicies };
@@ -99,12 +104,12 @@ function parseTeams(value: unknown, problems: Problems): Record<string, string[]
   return teams;
 }
 
-function parseViewPolicy(value: unknown, path: string, teams: Record<string, string[]>, problems: Problems): ViewPolicy {
+function parseViewPolicy(value: unknown, path: string, quarantineDefault: QuarantineModeName, teams: Record<string, string[]>, problems: Problems): ViewPolicy {
   if (!isMap(value)) {
     problems.push(`${path}: must be a mapping of rules`);
-    return { rules: DEFAULT_RULES, overrides: {} };
+    return { rules: DEFAULT_RULES, overrides: {}, quarantine: quarantineDefault };
   }
-  unknownKeys(value, [...RULE_KEYS, ...SOURCES], path, problems);
+  unknownKeys(value, [...RULE_KEYS, ...VIEW_KEYS, ...SOURCES], path, problems);
   const rules: AdmissionRules = { ...DEFAULT_RULES, ...parseRules(value, path, problems) };
   const overrides: ViewPolicy['overrides'] = {};
   for (const source of SOURCES) {
@@ -121,7 +126,12 @@ function parseViewPolicy(value: unknown, path: string, teams: Record<string, str
     const team = rules2.approvals?.team;
     if (team && !Object.hasOwn(teams, team)) problems.push(`${path}: approvals name team ${team}, which \`teams\` does not define`);
   }
-  return { rules, overrides };
+  let quarantine = quarantineDefault;
+  if (value.quarantine !== undefined) {
+    if ((QUARANTINE_MODES as readonly unknown[]).includes(value.quarantine)) quarantine = value.quarantine as QuarantineModeName;
+    else problems.push(`${path}.quarantine: must be one of ${QUARANTINE_MODES.join(', ')} (how the view shows a recalled version)`);
+  }
+  return { rules, overrides, quarantine };
 }
 
 function parseRules(block: Record<string, unknown>, path: string, problems: Problems): Partial<AdmissionRules> {

@@ -1,5 +1,6 @@
 import { evaluateAdmission, type AdmissionDecision } from './evaluate-admission';
 import { rulesFor, type AdmissionRules, type PolicyDocument } from './policy';
+import { effectiveMode, quarantineReason, type QuarantineRecord } from './quarantine';
 import { blockReason, isBlocked, scanOf, type IngestedFacts, type VersionFacts } from './version-facts';
 
 /** A version's admission to one view, as recorded. */
@@ -22,6 +23,8 @@ export interface VersionState {
   admissions: ReadonlyMap<string, AdmissionRecord>;
   requests: ReadonlyMap<string, RequestRecord>;
   approvals: ReadonlyMap<string, readonly string[]>;
+  /** Recall quarantines in force, by view (whatever their mode). */
+  quarantines: ReadonlyMap<string, QuarantineRecord>;
 }
 
 export interface LoadedPolicy {
@@ -39,6 +42,8 @@ export type StepAction =
   /** Leaves the view: unpublished (the gateway removes it on version.unpublished itself). */
   | 'remove'
   | 'refuse'
+  /** Not admitted, and a recall's block quarantine keeps it out of the view while it lasts. */
+  | 'quarantined'
   | 'wait'
   /** Nothing to decide: the version is not recorded (yet), or unpublished. */
   | 'none';
@@ -56,19 +61,27 @@ export interface ViewStep {
   rules?: AdmissionRules;
   admission?: AdmissionRecord;
   requestedBy?: string;
-  /** Why a version leaves (dismiss, remove) or why nothing is decided (none). */
+  /** Why a version leaves (dismiss, remove), why nothing is decided (none), or why it is held (quarantine). */
   reason?: string;
+  /**
+   * A recall's block quarantine in this view: with `quarantined` the version is not admitted;
+   * with `keep` it stays admitted in the store while the gateway hides it.
+   */
+  quarantine?: QuarantineRecord;
 }
 
 /**
  * Decides, view by view in promotion order, what happens to a version under `policy` now: an
  * admission counts for the next view at once (so an upstream version can pass through every
- * automatic view in one go); a block verdict takes it out of every view it is in.
+ * automatic view in one go); a block verdict takes it out of every view it is in. A recall's
+ * block quarantine of these very bytes in a view keeps the version out of it (and, since the view
+ * does not serve it, out of the views after it) without withdrawing an admission already made.
  */
 export function planVersion(state: VersionState, policy: LoadedPolicy, views: readonly string[], now: Date): ViewStep[] {
   const { facts } = state;
   const steps: ViewStep[] = [];
   let previousAdmitted = true;
+  let previousHeld: string | undefined;
   views.forEach((view, index) => {
     const admission = state.admissions.get(view);
     const viewPolicy = policy.document.views[view];
@@ -82,25 +95,39 @@ export function planVersion(state: VersionState, policy: LoadedPolicy, views: re
       return;
     }
     const ingested: IngestedFacts = facts.ingested;
+    const quarantine = state.quarantines.get(view);
+    const hold = quarantine && quarantine.integrity === ingested.integrity && effectiveMode(quarantine, viewPolicy.quarantine) === 'block' ? quarantine : undefined;
+    const heldFor = hold ? quarantineReason(hold) : undefined;
+    const fromPrevious = previousHeld;
+    previousHeld = heldFor;
     if (admission) {
       const scan = scanOf(facts);
       if (isBlocked(facts) && scan) {
         steps.push({ view, action: 'dismiss', active: true, admission, reason: blockReason(scan) });
         previousAdmitted = false;
+        previousHeld = undefined;
       } else {
-        steps.push({ view, action: 'keep', active: false, admission });
-        previousAdmitted = true;
+        steps.push({ view, action: 'keep', active: false, admission, ...(hold ? { quarantine: hold, reason: heldFor } : {}) });
+        previousAdmitted = !hold;
       }
       return;
     }
     const rules = rulesFor(viewPolicy, ingested.source);
     const request = state.requests.get(view);
     const requestedBy = request?.state === 'pending' ? request.requestedBy : undefined;
+    if (hold && heldFor) {
+      // Nothing else matters while it lasts: a request is refused with the recall, an automatic view waits for the release.
+      const active = requestedBy !== undefined || (previousAdmitted && rules.admit === 'automatic');
+      steps.push({ view, action: 'quarantined', decision: { outcome: 'refuse', reasons: [heldFor] }, active, rules, quarantine: hold, reason: heldFor, ...(requestedBy !== undefined ? { requestedBy } : {}) });
+      previousAdmitted = false;
+      return;
+    }
     const decision = evaluateAdmission({
       facts: { ...facts, ingested },
       view,
       ...(index > 0 ? { previousView: views[index - 1] } : {}),
       previousAdmitted,
+      ...(fromPrevious !== undefined ? { previousHeld: fromPrevious } : {}),
       rules,
       team: rules.approvals.count > 0 ? (policy.document.teams[rules.approvals.team] ?? []) : [],
       ...(requestedBy !== undefined ? { requestedBy } : {}),

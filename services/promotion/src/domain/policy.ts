@@ -10,6 +10,13 @@ export type SourceName = (typeof SOURCES)[number];
 export const ADMIT_MODES = ['automatic', 'on-request', 'never'] as const;
 export type AdmitMode = (typeof ADMIT_MODES)[number];
 
+/**
+ * How a view shows a version a recall quarantined: `warn` keeps it installable with a deprecation
+ * warning (admission unaffected); `block` hides it and the view admits it no more while it lasts.
+ */
+export const QUARANTINE_MODES = ['warn', 'block'] as const;
+export type QuarantineModeName = (typeof QUARANTINE_MODES)[number];
+
 /** Finding severities, lowest first (the proto `Severity` scale). */
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type SeverityName = (typeof SEVERITIES)[number];
@@ -43,10 +50,11 @@ export interface AdmissionRules {
   approvals: ApprovalRule;
 }
 
-/** A view's rules, and what differs for published or upstream versions. */
+/** A view's rules, what differs for published or upstream versions, and how it shows recalls. */
 export interface ViewPolicy {
   rules: AdmissionRules;
   overrides: Partial<Record<SourceName, Partial<AdmissionRules>>>;
+  quarantine: QuarantineModeName;
 }
 
 /** The whole policy document: teams, and one policy per configured view (in view order). */
@@ -58,6 +66,11 @@ export interface PolicyDocument {
 /** The rules that apply to versions of `source` in the view. */
 export function rulesFor(policy: ViewPolicy, source: SourceName): AdmissionRules {
   return { ...policy.rules, ...(policy.overrides[source] ?? {}) };
+}
+
+/** A view's quarantine mode when its policy leaves it out: `warn` in the entry view, `block` after it. */
+export function defaultQuarantine(viewIndex: number): QuarantineModeName {
+  return viewIndex === 0 ? 'warn' : 'block';
 }
 
 export function severityRank(severity: SeverityName): number {

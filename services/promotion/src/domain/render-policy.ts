@@ -25,6 +25,7 @@ function plainRules(rules: Partial<AdmissionRules>): PlainRules {
 
 function plainView(policy: ViewPolicy): PlainRules {
   const out = plainRules(policy.rules);
+  out.quarantine = policy.quarantine;
   for (const source of SOURCES) {
     const override = policy.overrides[source];
     if (override && Object.keys(override).length > 0) out[source] = plainRules(override);

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { AlertEvent, Events, VersionSource, decodeMessage, encodeMessage, timestampNow, type Alert, type VersionScanned } from '@palisade/contracts';
+import { AlertEvent, Events, VersionSource, decodeMessage, encodeMessage, timestampNow, type AlertCloudEvent, type VersionScanned } from '@palisade/contracts';
 import { EmbeddedBus, type DeliveredMessage } from '@palisade/messaging';
 import { startService, type RunningService } from '@palisade/platform';
 import { FileSystemBlobStore, type BlobRef } from '@palisade/storage';
@@ -14,7 +14,8 @@ export interface ScanningHarness {
   bus: EmbeddedBus;
   blobs: FileSystemBlobStore;
   scanned: VersionScanned[];
-  alerts: Array<{ subject: string; alert: Alert }>;
+  /** Alerts as a subscriber reads them: the subject and the parsed CloudEvent. */
+  alerts: Array<{ subject: string; event: AlertCloudEvent }>;
   storeTarball(manifest: Record<string, unknown>): Promise<BlobRef>;
   ingested(id: string, event: { name: string; version: string; source: VersionSource; tarball: BlobRef | { key: ''; integrity: string; size: number }; manifest?: Record<string, unknown> }): Promise<void>;
   tarballCached(id: string, event: { name: string; version: string; tarball: BlobRef }): Promise<void>;
@@ -34,13 +35,13 @@ export async function startScanning(env: Readonly<Record<string, string>> = {}):
     env: { PALISADE_DATABASE_URL: url, PALISADE_SCANNING_PORT: String(await freePort()), PALISADE_LOG_LEVEL: 'warn', PALISADE_SCANNING_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
   });
   const scanned: VersionScanned[] = [];
-  const alerts: Array<{ subject: string; alert: Alert }> = [];
+  const alerts: Array<{ subject: string; event: AlertCloudEvent }> = [];
   const tuning = { maxDeliver: 3, backoffMs: [50], ackWaitMs: 5_000 };
   await bus.consume({ durable: 'test-scanned', stream: 'REGISTRY', filterSubject: Events.versionScanned.subject, ...tuning }, async (m: DeliveredMessage) => {
     scanned.push(decodeMessage(Events.versionScanned.schema, m.data));
   });
   await bus.consume({ durable: 'test-alerts', stream: 'ALERTS', filterSubject: AlertEvent.subjectFilter, ...tuning }, async (m: DeliveredMessage) => {
-    alerts.push({ subject: m.subject, alert: decodeMessage(AlertEvent.schema, m.data) });
+    alerts.push({ subject: m.subject, event: AlertEvent.parse(m.data) });
   });
 
   return {

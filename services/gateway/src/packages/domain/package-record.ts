@@ -4,6 +4,14 @@ export interface Maintainer {
   email?: string;
 }
 
+/** A recall quarantine as one view serves it (the strongest of the cases holding the version there). */
+export interface VersionQuarantine {
+  /** `block` hides the version from the view and refuses its tarball; `warn` serves `reason` as its deprecation. */
+  mode: 'warn' | 'block';
+  /** The message clients are shown, naming the recall case. */
+  reason: string;
+}
+
 /** One live (ingested, not unpublished) version of a package, as the read model keeps it. */
 export interface VersionRecord {
   version: string;
@@ -22,6 +30,8 @@ export interface VersionRecord {
   verdict?: 'warn' | 'block';
   /** What the scan found, shown to clients (deprecation message or refusal reason). */
   verdictReason?: string;
+  /** Recall quarantines of these exact bytes, by view; views not listed serve the version as usual. */
+  quarantines?: ReadonlyMap<string, VersionQuarantine>;
 }
 
 /** Everything a packument of any view is rendered from. */

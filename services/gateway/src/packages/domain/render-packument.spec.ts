@@ -154,3 +154,44 @@ describe('renderPackument (registry signatures)', () => {
     expect(at(doc, 'time', '1.0.0')).toBe(signed.publishedAt.toISOString());
   });
 });
+
+describe('renderPackument (recall quarantines)', () => {
+  const quarantined = (entries: Record<string, { mode: 'warn' | 'block'; reason: string }>) => ({ quarantines: new Map(Object.entries(entries)) });
+  const pkg = record(
+    [
+      version('1.0.0'),
+      version('2.0.0', {}, { deprecated: 'maintainer: use 3', verdict: 'warn', verdictReason: 'Palisade scan: warn' }),
+      version('3.0.0', {}, quarantined({ prod: { mode: 'block', reason: 'malware (recall rc-1)' }, dev: { mode: 'warn', reason: 'malware (recall rc-1)' } })),
+    ],
+    { dev: ['1.0.0', '2.0.0', '3.0.0'], prod: ['1.0.0', '2.0.0', '3.0.0'], staging: ['1.0.0', '2.0.0', '3.0.0'] },
+    { latest: '3.0.0' },
+  );
+
+  it('takes a version blocked in a view out of both shapes there, and latest falls back', () => {
+    for (const shape of ['full', 'abbreviated'] as const) {
+      const prod = renderPackument(pkg, 'prod', REG, shape);
+      expect(keysAt(prod, 'versions')).toEqual(['1.0.0', '2.0.0']);
+      expect(at(prod, 'dist-tags')).toEqual({ latest: '2.0.0' });
+      expect(keysAt(prod, 'time')).not.toContain('3.0.0');
+    }
+  });
+
+  it('serves a warn quarantine as the deprecation in that view only, over any other deprecation', () => {
+    for (const shape of ['full', 'abbreviated'] as const) {
+      const dev = renderPackument(pkg, 'dev', REG, shape);
+      expect(keysAt(dev, 'versions')).toEqual(['1.0.0', '2.0.0', '3.0.0']);
+      expect(at(dev, 'versions', '3.0.0', 'deprecated')).toBe('malware (recall rc-1)');
+      expect(at(dev, 'versions', '2.0.0', 'deprecated')).toBe('maintainer: use 3');
+      const staging = renderPackument(pkg, 'staging', REG, shape);
+      expect(at(staging, 'versions', '3.0.0', 'deprecated')).toBeUndefined();
+      expect(at(staging, 'dist-tags')).toEqual({ latest: '3.0.0' });
+    }
+    const overMaintainer = record([version('1.0.0', {}, { deprecated: 'old', verdict: 'warn', verdictReason: 'scan', ...quarantined({ dev: { mode: 'warn', reason: 'recalled' } }) })], { dev: ['1.0.0'] });
+    expect(at(renderPackument(overMaintainer, 'dev', REG, 'abbreviated'), 'versions', '1.0.0', 'deprecated')).toBe('recalled');
+  });
+
+  it('serves nothing when every version is blocked in the view', () => {
+    const only = record([version('1.0.0', {}, quarantined({ prod: { mode: 'block', reason: 'r' } }))], { prod: ['1.0.0'] });
+    expect(renderPackument(only, 'prod', REG, 'full')).toBeNull();
+  });
+});

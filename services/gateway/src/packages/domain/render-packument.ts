@@ -47,14 +47,14 @@ export function packageRev(name: string, revision: number): string {
 export function renderPackument(record: PackageRecord, view: string, registryUrl: string, representation: Representation): JsonObject | null {
   const visible = visibleVersions(record, view);
   if (visible.length === 0) return null;
-  return representation === 'full' ? renderFull(record, visible, registryUrl) : renderAbbreviated(record, visible, registryUrl);
+  return representation === 'full' ? renderFull(record, view, visible, registryUrl) : renderAbbreviated(record, view, visible, registryUrl);
 }
 
-function renderFull(record: PackageRecord, visible: readonly VersionRecord[], registryUrl: string): JsonObject {
+function renderFull(record: PackageRecord, view: string, visible: readonly VersionRecord[], registryUrl: string): JsonObject {
   const distTags = viewDistTags(record.distTags, visible.map((v) => v.version));
   const latest = visible.find((v) => v.version === distTags.latest) ?? visible[visible.length - 1];
   const versions: JsonObject = {};
-  for (const v of visible) versions[v.version] = fullVersion(record, v, registryUrl);
+  for (const v of visible) versions[v.version] = fullVersion(record, view, v, registryUrl);
   const doc: JsonObject = {
     _id: record.name,
     _rev: packageRev(record.name, record.revision),
@@ -73,9 +73,9 @@ function renderFull(record: PackageRecord, visible: readonly VersionRecord[], re
   return doc;
 }
 
-function renderAbbreviated(record: PackageRecord, visible: readonly VersionRecord[], registryUrl: string): JsonObject {
+function renderAbbreviated(record: PackageRecord, view: string, visible: readonly VersionRecord[], registryUrl: string): JsonObject {
   const versions: JsonObject = {};
-  for (const v of visible) versions[v.version] = abbreviatedVersion(record, v, registryUrl);
+  for (const v of visible) versions[v.version] = abbreviatedVersion(record, view, v, registryUrl);
   return {
     name: record.name,
     modified: record.modifiedAt.toISOString(),
@@ -86,8 +86,8 @@ function renderAbbreviated(record: PackageRecord, visible: readonly VersionRecor
   };
 }
 
-/** The full version object: the recorded manifest with the served `dist`, maintainers and deprecation. */
-export function fullVersion(record: PackageRecord, v: VersionRecord, registryUrl: string): JsonObject {
+/** The full version object as `view` serves it: the recorded manifest with the served `dist`, maintainers and deprecation. */
+export function fullVersion(record: PackageRecord, view: string, v: VersionRecord, registryUrl: string): JsonObject {
   // Readmes live at the top level only: per-version copies would multiply the document's size.
   const { readme: _readme, readmeFilename: _readmeFilename, deprecated: _deprecated, ...manifest } = v.manifest;
   const out: JsonObject = { ...manifest, name: record.name, version: v.version };
@@ -95,24 +95,31 @@ export function fullVersion(record: PackageRecord, v: VersionRecord, registryUrl
   if (out._npmUser === undefined && v.publisher) out._npmUser = { name: v.publisher };
   out.maintainers = maintainersOf(record);
   out.dist = distOf(record.name, v, registryUrl);
-  if (deprecationOf(v)) out.deprecated = deprecationOf(v);
+  const deprecated = deprecationOf(v, view);
+  if (deprecated) out.deprecated = deprecated;
   return out;
 }
 
-function abbreviatedVersion(record: PackageRecord, v: VersionRecord, registryUrl: string): JsonObject {
+function abbreviatedVersion(record: PackageRecord, view: string, v: VersionRecord, registryUrl: string): JsonObject {
   const out: JsonObject = {};
   for (const field of ABBREVIATED_FIELDS) if (v.manifest[field] !== undefined) out[field] = v.manifest[field];
   out.name = record.name;
   out.version = v.version;
   out.dist = distOf(record.name, v, registryUrl);
   if (hasInstallScript(v.manifest)) out.hasInstallScript = true;
-  if (deprecationOf(v)) out.deprecated = deprecationOf(v);
+  const deprecated = deprecationOf(v, view);
+  if (deprecated) out.deprecated = deprecated;
   else delete out.deprecated;
   return out;
 }
 
-/** A maintainer's deprecation wins; else a warn verdict's reason, which every npm client prints. */
-function deprecationOf(v: VersionRecord): string | undefined {
+/**
+ * What every npm client prints at install: a recall's warn quarantine in this view first (it names
+ * the case), else a maintainer's deprecation, else a warn verdict's reason.
+ */
+function deprecationOf(v: VersionRecord, view: string): string | undefined {
+  const quarantine = v.quarantines?.get(view);
+  if (quarantine?.mode === 'warn') return quarantine.reason;
   return v.deprecated ?? (v.verdict === 'warn' ? v.verdictReason : undefined);
 }
 

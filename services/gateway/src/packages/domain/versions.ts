@@ -22,9 +22,14 @@ export function highestPreferringStable(versions: readonly string[]): string | u
   return stable.at(-1) ?? sorted.at(-1);
 }
 
-/** The versions a view serves, in ascending semver order; a blocked version is served by no view. */
+/**
+ * The versions a view serves, in ascending semver order: a version a scan blocked is served by no
+ * view, one a recall quarantines with `block` in this view is not served by this view.
+ */
 export function visibleVersions(record: PackageRecord, view: string): VersionRecord[] {
   const admitted = record.admissions.get(view);
   if (!admitted || admitted.size === 0) return [];
-  return record.versions.filter((v) => admitted.has(v.version) && v.verdict !== 'block').sort((a, b) => compareVersions(a.version, b.version));
+  return record.versions
+    .filter((v) => admitted.has(v.version) && v.verdict !== 'block' && v.quarantines?.get(view)?.mode !== 'block')
+    .sort((a, b) => compareVersions(a.version, b.version));
 }

@@ -8,9 +8,14 @@ import type { RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from 
 import { versionOfTarballFile } from '../domain/tarball-file';
 import { PackageReader } from '../store/package-reader';
 import { UpstreamTarballs } from '../../upstream/upstream-tarballs';
+import { DownloadRecorder } from '../../downloads/download-recorder';
 import { nameParam, segmentParam } from './package-name-param';
 
-/** `GET /<name>/-/<file>.tgz`: the bytes of a version the view serves, streamed from the blob store (upstream versions: fetched on first request). */
+/**
+ * `GET /<name>/-/<file>.tgz`: the bytes of a version the view serves, streamed from the blob store
+ * (upstream versions: fetched on first request). 451 for a version a scan blocked, or a recall
+ * quarantines with `block` in this view. Every 200 is recorded as a download (who, with which token).
+ */
 @Injectable()
 export class TarballRoute implements RegistryRoute {
   readonly method = 'GET';
@@ -20,6 +25,7 @@ export class TarballRoute implements RegistryRoute {
     private readonly reader: PackageReader,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly upstreamTarballs: UpstreamTarballs,
+    private readonly downloads: DownloadRecorder,
   ) {}
 
   async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
@@ -28,22 +34,29 @@ export class TarballRoute implements RegistryRoute {
     const version = versionOfTarballFile(name, file);
     const location = version === undefined ? null : await this.reader.tarballIn(request.view, name, version);
     if (!location) throw new RegistryHttpError('PAL_ERR_NOT_FOUND', `${name}/-/${file}`);
+    if (location.quarantine?.mode === 'block') {
+      throw new RegistryHttpError('PAL_ERR_QUARANTINED', `${name}@${version as string} is quarantined in ${request.view}: ${location.quarantine.reason}`);
+    }
     if (location.blockedReason !== undefined) throw new RegistryHttpError('PAL_ERR_BLOCKED', `${name}@${version as string}: ${location.blockedReason}`);
     const etag = `"${location.integrity}"`;
-    const immutable = { etag, 'cache-control': 'public, max-age=31536000, immutable' };
-    if (request.headers['if-none-match'] === etag) return { status: 304, headers: immutable, raw: Readable.from([]) };
+    // The bytes never change, but whether a view may serve them does (recall): shared caches keep
+    // them and revalidate every time, which costs a 304 and lets a quarantine refuse at once.
+    const cacheable = { etag, 'cache-control': 'public, no-cache' };
+    if (request.headers['if-none-match'] === etag) return { status: 304, headers: cacheable, raw: Readable.from([]) };
     if (location.upstreamTarballUrl) {
       const { body, size } = await this.upstreamTarballs.open(name, version as string, { ...location, upstreamTarballUrl: location.upstreamTarballUrl });
+      this.downloads.recordTarball(request, { name, version: version as string, integrity: location.integrity });
       return {
         status: 200,
-        headers: { ...immutable, 'content-type': 'application/octet-stream', ...(size !== undefined ? { 'content-length': String(size) } : {}) },
+        headers: { ...cacheable, 'content-type': 'application/octet-stream', ...(size !== undefined ? { 'content-length': String(size) } : {}) },
         raw: body,
       };
     }
     const bytes = await this.blobs.get(location.blobKey);
+    this.downloads.recordTarball(request, { name, version: version as string, integrity: location.integrity });
     return {
       status: 200,
-      headers: { ...immutable, 'content-type': 'application/octet-stream', 'content-length': String(location.size) },
+      headers: { ...cacheable, 'content-type': 'application/octet-stream', 'content-length': String(location.size) },
       raw: bytes,
     };
   }

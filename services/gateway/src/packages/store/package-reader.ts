@@ -4,7 +4,7 @@ import { DATA_SOURCE } from '@palisade/platform';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { PermanentError } from '@palisade/errors';
 import { isRecord } from '../domain/json-shapes';
-import type { Maintainer, PackageRecord, VersionRecord } from '../domain/package-record';
+import type { Maintainer, PackageRecord, VersionQuarantine, VersionRecord } from '../domain/package-record';
 
 interface PackageRow {
   revision: string;
@@ -16,6 +16,17 @@ interface PackageRow {
   admissions: Array<{ view: string; version: string; integrity: string }>;
   signatures: Array<{ version: string; integrity: string; keyid: string; sig: string }>;
   verdicts: Array<{ version: string; integrity: string; verdict: 'warn' | 'block'; reason: string }>;
+  quarantines: QuarantineRow[];
+}
+
+/** An active recall quarantine; `integrity` is empty when it holds for any bytes of the version. */
+interface QuarantineRow {
+  view: string;
+  version: string;
+  integrity: string;
+  mode: 'warn' | 'block';
+  reason: string;
+  changed_at: string;
 }
 
 export type VersionState = 'live' | 'unpublished' | 'absent';
@@ -29,6 +40,8 @@ export interface TarballLocation {
   upstreamTarballUrl?: string;
   /** Set when a scan blocked these bytes: they are never served, whatever the admissions say. */
   blockedReason?: string;
+  /** Set when a recall quarantines these bytes in the view (the strongest case's). */
+  quarantine?: VersionQuarantine;
 }
 
 /**
@@ -69,7 +82,10 @@ export class PackageReader {
         (SELECT coalesce(json_agg(json_build_object('version', g.version, 'integrity', g.integrity, 'keyid', g.keyid, 'sig', g.sig) ORDER BY g.signed_at, g.keyid), '[]'::json)
            FROM ${s}.version_signatures g WHERE g.name = p.name) AS signatures,
         (SELECT coalesce(json_agg(json_build_object('version', vv.version, 'integrity', vv.integrity, 'verdict', vv.verdict, 'reason', vv.reason)), '[]'::json)
-           FROM ${s}.version_verdicts vv WHERE vv.name = p.name AND vv.verdict <> 'clean') AS verdicts
+           FROM ${s}.version_verdicts vv WHERE vv.name = p.name AND vv.verdict <> 'clean') AS verdicts,
+        (SELECT coalesce(json_agg(json_build_object('view', q.view, 'version', q.version, 'integrity', q.integrity, 'mode', q.mode, 'reason', q.reason,
+                  'changed_at', q.changed_at)), '[]'::json)
+           FROM ${s}.version_quarantines q WHERE q.name = p.name AND q.state = 'quarantined') AS quarantines
        FROM ${s}.packages p WHERE p.name = $1`,
       [name],
     );
@@ -99,9 +115,19 @@ export class PackageReader {
 
   /** Where a version's bytes are, when the view serves it. */
   async tarballIn(view: string, name: string, version: string): Promise<TarballLocation | null> {
-    const rows: Array<{ blob_key: string; integrity: string; size: string; upstream_tarball_url: string | null; blocked_reason: string | null }> = await this.dataSource.query(
+    const rows: Array<{
+      blob_key: string;
+      integrity: string;
+      size: string;
+      upstream_tarball_url: string | null;
+      blocked_reason: string | null;
+      quarantine: VersionQuarantine | null;
+    }> = await this.dataSource.query(
       `SELECT v.blob_key, v.integrity, v.size, v.upstream_tarball_url,
-        (SELECT vv.reason FROM ${this.s}.version_verdicts vv WHERE vv.name = v.name AND vv.version = v.version AND vv.integrity = v.integrity AND vv.verdict = 'block') AS blocked_reason
+        (SELECT vv.reason FROM ${this.s}.version_verdicts vv WHERE vv.name = v.name AND vv.version = v.version AND vv.integrity = v.integrity AND vv.verdict = 'block') AS blocked_reason,
+        (SELECT json_build_object('mode', q.mode, 'reason', q.reason) FROM ${this.s}.version_quarantines q
+          WHERE q.name = v.name AND q.version = v.version AND q.view = $1 AND q.state = 'quarantined' AND q.integrity IN (v.integrity, '')
+          ORDER BY q.mode = 'block' DESC, q.changed_at DESC LIMIT 1) AS quarantine
          FROM ${this.s}.package_versions v
          JOIN ${this.s}.view_admissions a ON a.view = $1 AND a.name = v.name AND a.version = v.version AND a.integrity = v.integrity
         WHERE v.name = $2 AND v.version = $3 AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL AND ${notShadowed(this.s, 'v')}`,
@@ -115,6 +141,7 @@ export class PackageReader {
       size: Number(row.size),
       ...(row.upstream_tarball_url ? { upstreamTarballUrl: row.upstream_tarball_url } : {}),
       ...(row.blocked_reason !== null ? { blockedReason: row.blocked_reason } : {}),
+      ...(row.quarantine !== null ? { quarantine: { mode: row.quarantine.mode, reason: row.quarantine.reason } } : {}),
     };
   }
 
@@ -141,7 +168,7 @@ export class PackageReader {
 
   async isVisible(view: string, name: string, version: string): Promise<boolean> {
     const location = await this.tarballIn(view, name, version);
-    return location !== null && location.blockedReason === undefined;
+    return location !== null && location.blockedReason === undefined && location.quarantine?.mode !== 'block';
   }
 
   /**
@@ -177,9 +204,11 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
   }
   // A verdict, like a signature, is about exact bytes.
   const verdictOf = new Map(row.verdicts.map((x) => [`${x.version}\n${x.integrity}`, x]));
+  const quarantinesOf = servedQuarantines(row.quarantines);
   const versions: VersionRecord[] = row.versions.map((v) => {
     const signatures = signaturesOf.get(`${v.version}\n${v.integrity}`);
     const scan = verdictOf.get(`${v.version}\n${v.integrity}`);
+    const quarantines = quarantinesOf(v.version, v.integrity);
     return {
       version: v.version,
       manifest: parseManifest(name, v.version, v.manifest),
@@ -190,6 +219,7 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
       ...(signatures ? { signatures } : {}),
       ...(v.provenance ? { provenancePredicateType: v.provenance } : {}),
       ...(scan ? { verdict: scan.verdict, verdictReason: scan.reason } : {}),
+      ...(quarantines ? { quarantines } : {}),
     };
   });
   const integrityOf = new Map(versions.map((v) => [v.version, v.integrity]));
@@ -211,6 +241,30 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
     versions,
     admissions,
   };
+}
+
+/**
+ * Per version and bytes, the quarantine each view serves: of several cases holding the version in
+ * one view, block wins over warn, then the newest. A quarantine without integrity holds for any bytes.
+ */
+function servedQuarantines(rows: readonly QuarantineRow[]): (version: string, integrity: string) => ReadonlyMap<string, VersionQuarantine> | undefined {
+  const byVersion = new Map<string, QuarantineRow[]>();
+  for (const q of rows) byVersion.set(q.version, [...(byVersion.get(q.version) ?? []), q]);
+  return (version, integrity) => {
+    const strongest = new Map<string, QuarantineRow>();
+    for (const q of byVersion.get(version) ?? []) {
+      if (q.integrity !== '' && q.integrity !== integrity) continue;
+      const held = strongest.get(q.view);
+      if (!held || outranks(q, held)) strongest.set(q.view, q);
+    }
+    if (strongest.size === 0) return undefined;
+    return new Map([...strongest].map(([view, q]) => [view, { mode: q.mode, reason: q.reason }]));
+  };
+}
+
+function outranks(a: QuarantineRow, b: QuarantineRow): boolean {
+  if (a.mode !== b.mode) return a.mode === 'block';
+  return new Date(a.changed_at).getTime() > new Date(b.changed_at).getTime();
 }
 
 function toMaintainer(m: { name: string; email: string | null }): Maintainer {

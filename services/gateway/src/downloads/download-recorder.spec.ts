@@ -1,0 +1,95 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from '@palisade/config';
+import { Events, decodeMessage } from '@palisade/contracts';
+import { createMetricsRegistry } from '@palisade/telemetry';
+import type { GatewaySettings } from '../gateway.config';
+import type { RegistryRequest } from '../http/registry-request';
+import { BATCH_SIZE, DownloadRecorder, MAX_BUFFERED } from './download-recorder';
+
+/** A data source whose transactions record the outbox rows they insert (or fail while `down`). */
+function fakeStore() {
+  const batches: string[][] = [];
+  const state = { down: false };
+  const dataSource = {
+    transaction: async (work: (tx: unknown) => Promise<unknown>) => {
+      if (state.down) throw new Error('database down');
+      const tx = {
+        queryRunner: { isTransactionActive: true },
+        connection: { options: { schema: 'palisade_gateway' } },
+        query: async (sql: string, params: unknown[]) => {
+          if (sql.includes('INSERT INTO')) batches.push(decodeMessage(Events.downloadRecorded.schema, params[4] as Buffer).downloads.map((d) => d.userAgent));
+          return [];
+        },
+      };
+      return work(tx);
+    },
+  } as unknown as DataSource;
+  return { dataSource, batches, state };
+}
+
+const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
+
+function recorder(dataSource: DataSource, recordDownloads = true) {
+  const metrics = createMetricsRegistry({ service: 'gateway', defaultMetrics: false });
+  return { recorder: new DownloadRecorder(dataSource, { recordDownloads } as GatewaySettings, logger, metrics), metrics };
+}
+
+const download = (i: number) => ({ name: 'x', version: '1.0.0', integrity: 'sha512-x', view: 'dev', userAgent: String(i) });
+
+async function counter(metrics: ReturnType<typeof createMetricsRegistry>, name: string): Promise<number> {
+  return (await metrics.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
+}
+
+describe('DownloadRecorder', () => {
+  it('writes a batch as soon as 500 downloads wait, one event per batch', async () => {
+    const store = fakeStore();
+    const { recorder: r, metrics } = recorder(store.dataSource);
+    for (let i = 0; i < BATCH_SIZE + 20; i += 1) r.add(download(i));
+    await r.flush();
+    expect(store.batches.map((b) => b.length)).toEqual([BATCH_SIZE, 20]);
+    expect(store.batches.flat()).toEqual(Array.from({ length: BATCH_SIZE + 20 }, (_, i) => String(i)));
+    expect(await counter(metrics, 'palisade_gateway_downloads_recorded_total')).toBe(BATCH_SIZE + 20);
+  });
+
+  it('keeps downloads while the database is down, dropping (and counting) the oldest beyond the bound', async () => {
+    const store = fakeStore();
+    const { recorder: r, metrics } = recorder(store.dataSource);
+    store.state.down = true;
+    for (let i = 0; i < MAX_BUFFERED + 250; i += 1) r.add(download(i));
+    await r.flush();
+    expect(await counter(metrics, 'palisade_gateway_downloads_dropped_total')).toBe(250);
+    expect(logger.warn).toHaveBeenCalled();
+    store.state.down = false;
+    await r.onApplicationShutdown();
+    const written = store.batches.flat();
+    expect(written).toHaveLength(MAX_BUFFERED);
+    expect(written[0]).toBe('250');
+    expect(written.at(-1)).toBe(String(MAX_BUFFERED + 249));
+  });
+
+  it('records the caller’s principal and token, or anonymous, and never a HEAD', async () => {
+    const store = fakeStore();
+    const { recorder: r } = recorder(store.dataSource);
+    const request = (principal: Awaited<ReturnType<RegistryRequest['principal']>>, head = false) =>
+      ({ view: 'prod', head, headers: { 'user-agent': 'npm/11' }, principal: async () => principal }) as unknown as RegistryRequest;
+    r.recordTarball(request({ user: 'ci', tokenId: 'k1', readonly: true, admin: false }), { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    r.recordTarball(request(null), { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    r.recordTarball(request(null, true), { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    await new Promise((resolve) => setImmediate(resolve));
+    const queued = (r as unknown as { buffer: Array<{ downloader: unknown; view: string }> }).buffer;
+    expect(queued.map((d) => [d.view, d.downloader])).toEqual([
+      ['prod', { principal: 'ci', tokenId: 'k1' }],
+      ['prod', { principal: 'anonymous', tokenId: '' }],
+    ]);
+    await r.onApplicationShutdown();
+  });
+
+  it('does nothing when switched off', async () => {
+    const store = fakeStore();
+    const { recorder: r } = recorder(store.dataSource, false);
+    r.onModuleInit();
+    r.add(download(1));
+    await r.onApplicationShutdown();
+    expect(store.batches).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '@palisade/config';
+import { Events, encodeMessage, timestampFromDate, type DownloadRecordedSchema } from '@palisade/contracts';
+import { addToOutbox } from '@palisade/messaging';
+import { DATA_SOURCE, LOGGER, METRICS } from '@palisade/platform';
+import { createCounter, createGauge, type Counter, type Registry } from '@palisade/telemetry';
+import type { GatewaySettings } from '../gateway.config';
+import type { Principal, RegistryRequest } from '../http/registry-request';
+import { GATEWAY_SETTINGS } from '../packages/application/gateway-settings.provider';
+
+/** A batch is written at least this often while downloads are waiting... */
+export const FLUSH_INTERVAL_MS = 250;
+/** ...and as soon as this many are waiting; it is also the largest batch (one event, one small transaction). */
+export const BATCH_SIZE = 500;
+/** Beyond this many waiting downloads (the database is down), the oldest are dropped and counted. */
+export const MAX_BUFFERED = 10_000;
+/** After a failed write, the next one waits this long (a database outage is not hammered at request rate). */
+const RETRY_PAUSE_MS = 1_000;
+/** Drops are logged at most this often. */
+const DROP_LOG_INTERVAL_MS = 10_000;
+const MAX_USER_AGENT = 256;
+
+type DownloadInit = MessageInitShape<typeof DownloadRecordedSchema>;
+
+/** The downloader of a request without (valid) credentials. */
+export const ANONYMOUS = { principal: 'anonymous', tokenId: '' } as const;
+
+export function downloaderOf(principal: Principal | null): { principal: string; tokenId: string } {
+  return principal ? { principal: principal.user, tokenId: principal.tokenId } : { ...ANONYMOUS };
+}
+
+/**
+ * Records every tarball served, for the recall service's blast radius: kept in memory and written
+ * as one `download.recorded` batch through the outbox every 250 ms (or at 500 downloads), so the
+ * read path never waits for the database or the bus. Bounded: when writes fail for long, the
+ * oldest downloads are dropped and counted. What is left is written on shutdown.
+ */
+@Injectable()
+export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
+  readonly enabled: boolean;
+  private buffer: DownloadInit[] = [];
+  private timer?: NodeJS.Timeout;
+  private writing?: Promise<void>;
+  private closed = false;
+  private pausedUntil = 0;
+  private droppedSinceLog = 0;
+  private lastDropLog = 0;
+  private readonly recorded: Counter;
+  private readonly dropped: Counter;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(GATEWAY_SETTINGS) settings: GatewaySettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: Registry,
+  ) {
+    this.enabled = settings.recordDownloads;
+    this.recorded = createCounter(metrics, { name: 'palisade_gateway_downloads_recorded_total', help: 'Tarball downloads written to the outbox as download.recorded batches' });
+    this.dropped = createCounter(metrics, { name: 'palisade_gateway_downloads_dropped_total', help: 'Tarball downloads dropped unrecorded because the buffer was full (the database did not take them in time)' });
+    const buffered = () => this.buffer.length;
+    createGauge(metrics, {
+      name: 'palisade_gateway_downloads_buffered',
+      help: 'Tarball downloads waiting to be written',
+      collect() {
+        this.set(buffered());
+      },
+    });
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    this.timer = setInterval(() => this.tick(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Writes what is left; runs after the HTTP server stopped taking requests, before the database closes. */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.writing;
+    while (this.buffer.length > 0) {
+      if (!(await this.writeBatch())) {
+        this.logger.error({ lost: this.buffer.length }, 'downloads could not be recorded before shutdown');
+        this.buffer = [];
+      }
+    }
+  }
+
+  /**
+   * Records the tarball a request is being served. Never waits: the caller's principal (resolved
+   * from its token, when it sent one) is awaited off the request path.
+   */
+  recordTarball(request: RegistryRequest, tarball: { name: string; version: string; integrity: string }): void {
+    if (!this.enabled || request.head) return;
+    const downloadedAt = timestampFromDate(new Date());
+    const userAgent = String(request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT);
+    const add = (principal: Principal | null) => this.add({ ...tarball, view: request.view, downloader: downloaderOf(principal), userAgent, downloadedAt });
+    void request.principal().then(add, () => add(null));
+  }
+
+  /** Queues one download (flushes at once when a batch is full). */
+  add(download: DownloadInit): void {
+    if (!this.enabled || this.closed) return;
+    this.buffer.push(download);
+    if (this.buffer.length > MAX_BUFFERED) this.drop(this.buffer.length - MAX_BUFFERED);
+    if (this.buffer.length >= BATCH_SIZE && Date.now() >= this.pausedUntil) void this.flush();
+  }
+
+  /** Starts writing what is waiting (one writer at a time); resolves when that write is done. */
+  flush(): Promise<void> {
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
+    });
+    return this.writing;
+  }
+
+  private tick(): void {
+    if (this.droppedSinceLog > 0 && Date.now() - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      this.logger.warn({ dropped: this.droppedSinceLog, buffered: this.buffer.length }, 'download buffer full: dropped the oldest downloads unrecorded');
+      this.droppedSinceLog = 0;
+      this.lastDropLog = Date.now();
+    }
+    if (this.buffer.length > 0 && Date.now() >= this.pausedUntil) void this.flush();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0 && (await this.writeBatch()));
+  }
+
+  /** One batch, one event, one transaction; on failure the batch goes back to the front of the buffer. */
+  private async writeBatch(): Promise<boolean> {
+    const batch = this.buffer.splice(0, BATCH_SIZE);
+    if (batch.length === 0) return true;
+    try {
+      const { schema, subject } = Events.downloadRecorded;
+      const data = encodeMessage(schema, { downloads: batch });
+      await this.dataSource.transaction((tx) => addToOutbox(tx, { subject, schema: schema.typeName, data }));
+      this.recorded.inc(batch.length);
+      return true;
+    } catch (error: unknown) {
+      this.pausedUntil = Date.now() + RETRY_PAUSE_MS;
+      this.buffer = [...batch, ...this.buffer];
+      if (this.buffer.length > MAX_BUFFERED) this.drop(this.buffer.length - MAX_BUFFERED);
+      this.logger.warn({ err: error, buffered: this.buffer.length }, 'could not record downloads; will retry');
+      return false;
+    }
+  }
+
+  private drop(count: number): void {
+    this.buffer.splice(0, count);
+    this.dropped.inc(count);
+    if (this.droppedSinceLog === 0 && Date.now() - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      this.logger.warn({ dropped: count, buffered: this.buffer.length }, 'download buffer full: dropped the oldest downloads unrecorded');
+      this.lastDropLog = Date.now();
+      return;
+    }
+    this.droppedSinceLog += count;
+  }
+}

@@ -1,0 +1,48 @@
+export interface DownloadSeen {
+  name: string;
+  version: string;
+  view: string;
+  principal: string;
+  tokenId: string;
+  userAgent: string;
+  at?: Date;
+}
+
+export interface DownloadTally {
+  name: string;
+  version: string;
+  view: string;
+  principal: string;
+  tokenId: string;
+  userAgent: string;
+  count: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+const MAX_USER_AGENT = 256;
+
+/**
+ * One row per (name, version, view, principal, token, user agent) of a batch, with its count and
+ * first and last time seen. Downloads without a name, version or view are dropped; a missing
+ * principal is `anonymous`; user agents are cut at 256 characters.
+ */
+export function aggregateDownloads(downloads: readonly DownloadSeen[], now: Date): DownloadTally[] {
+  const tallies = new Map<string, DownloadTally>();
+  for (const d of downloads) {
+    if (!d.name || !d.version || !d.view) continue;
+    const principal = d.principal || 'anonymous';
+    const userAgent = d.userAgent.slice(0, MAX_USER_AGENT);
+    const at = d.at ?? now;
+    const key = JSON.stringify([d.name, d.version, d.view, principal, d.tokenId, userAgent]);
+    const seen = tallies.get(key);
+    if (seen) {
+      seen.count += 1;
+      if (at < seen.firstSeenAt) seen.firstSeenAt = at;
+      if (at > seen.lastSeenAt) seen.lastSeenAt = at;
+    } else {
+      tallies.set(key, { name: d.name, version: d.version, view: d.view, principal, tokenId: d.tokenId, userAgent, count: 1, firstSeenAt: at, lastSeenAt: at });
+    }
+  }
+  return [...tallies.values()];
+}
