@@ -98,7 +98,8 @@ describe.each(modes)('scanning with the real npm CLI (%s mode)', (mode) => {
       },
     ]);
     expect(imported).toMatchObject({ imported: 1 });
-    // The re-judged 1.0.0 turns `warn`: npm shows it as a deprecation.
+    // The re-judged 1.0.0 turns `warn`, which opens a recall: dev (warn) shows the case as a
+    // deprecation naming the advisory and the fixed version.
     await waitFor(async () => (await packument('@e2e/vuln-lib')).body?.versions?.['1.0.0']?.deprecated?.includes('GHSA-e2e0-vuln-0001') === true, {
       timeoutMs: 15_000,
       message: 'warn verdict shown as deprecation',
@@ -107,7 +108,7 @@ describe.each(modes)('scanning with the real npm CLI (%s mode)', (mode) => {
     const project = await alice.project({ name: 'audited', version: '1.0.0', private: true });
     const install = await alice.npm(['install', '@e2e/vuln-lib@1.0.0', '--save', '--audit=false'], project);
     expect(install.code).toBe(0);
-    expect(install.output).toContain('Palisade scan: warn');
+    expect(install.output).toMatch(/npm warn deprecated @e2e\/vuln-lib@1\.0\.0: Palisade recall RC-\w+ \(medium\): GHSA-e2e0-vuln-0001: .* Use @e2e\/vuln-lib@1\.0\.1 instead\./);
     const audit = await alice.npm(['audit', '--json', '--audit=true'], project);
     const report = JSON.parse(audit.stdout) as { vulnerabilities: Record<string, { severity: string; via: Array<{ title?: string; url?: string } | string> }> };
     expect(report.vulnerabilities['@e2e/vuln-lib']).toMatchObject({ severity: 'moderate' });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createTestDatabase, tempDir, freePort, runCleanups, spawnNode, startNatsServer, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
 
@@ -31,11 +32,12 @@ beforeAll(async () => {
   // keys in a reused database would not open with this run's key-encryption key.
   const databaseUrl = await createTestDatabase('services_boot');
   const dataDir = await tempDir('palisade-services-boot-');
+  const kek = randomBytes(32).toString('base64');
   nats = await startNatsServer({ jetstream: true });
   for (const service of services) {
     const port = await freePort();
     const child = spawnNode(resolve(__dirname, `../services/${service.name}/src/main.ts`), {
-      env: { PALISADE_NATS_URL: nats.url, PALISADE_DATABASE_URL: databaseUrl, PALISADE_DATA_DIR: dataDir, [service.portVariable]: String(port), PALISADE_LOG_LEVEL: 'info' },
+      env: { PALISADE_NATS_URL: nats.url, PALISADE_DATABASE_URL: databaseUrl, PALISADE_DATA_DIR: dataDir, PALISADE_SIGNING_KEK: kek, [service.portVariable]: String(port), PALISADE_LOG_LEVEL: 'info' },
     });
     running.push({ name: service.name, url: `http://127.0.0.1:${port}`, child });
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import S3rver from '@20minutes/s3rver';
@@ -108,6 +109,8 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
       PALISADE_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
       PALISADE_S3_ACCESS_KEY: 'S3RVER',
       PALISADE_S3_SECRET_KEY: 'S3RVER',
+      // A standalone signing service refuses to start without a key-encryption key from outside its data folder.
+      PALISADE_SIGNING_KEK: randomBytes(32).toString('base64'),
     };
     for (const service of SERVICES) {
       const start = () =>

@@ -101,7 +101,7 @@ async function containOnce(stack: Stack, scanning: string, index: number, packag
 async function containment(mode: StackMode): Promise<void> {
   const dir = await tempDir('palisade-bench-recall-');
   await writeFile(join(dir, 'policy.yaml'), POLICY);
-  const stack = await startStack(mode, { PALISADE_POLICY_FILE: join(dir, 'policy.yaml'), PALISADE_SCANNING_ADMIN_TOKEN: SCANNING_TOKEN, PALISADE_LOG_LEVEL: 'warn' });
+  const stack = await startStack(mode, { PALISADE_POLICY_FILE: join(dir, 'policy.yaml'), PALISADE_SCANNING_ADMIN_TOKEN: SCANNING_TOKEN });
   try {
     const seeding = performance.now();
     const packages = await seed(stack);
@@ -125,7 +125,7 @@ async function rps(url: string, headers: Record<string, string>): Promise<number
 }
 
 async function readPath(mode: StackMode, record: boolean): Promise<{ packument: number; tarball: number }> {
-  const stack = await startStack(mode, { PALISADE_DOWNLOADS_RECORD: String(record), PALISADE_LOG_LEVEL: 'warn' });
+  const stack = await startStack(mode, { PALISADE_DOWNLOADS_RECORD: String(record) });
   try {
     for (let v = 0; v < 20; v += 1) await publish(stack, 'bench-downloads', versionOf(v));
     const url = `${stack.registry('dev')}bench-downloads`;

@@ -42,7 +42,8 @@ async function createDatabaseIfMissing(serverUrl: string, name: string): Promise
 
 async function startServer(databaseDir: string, port: number, password: string, log: (line: string) => void): Promise<EmbeddedPostgresServer> {
   try {
-    return await startEmbeddedPostgresServer({ dataDir: databaseDir, port, password, onLog: (line) => log(line) });
+    // A supervisor sends SIGTERM and SIGKILLs ~10 s later: the fast shutdown must fit well inside that.
+    return await startEmbeddedPostgresServer({ dataDir: databaseDir, port, password, onLog: (line) => log(line), stopTimeoutMs: 5_000 });
   } catch (error: unknown) {
     if (isPalisadeError(error) && error.code === 'EMBEDDED_POSTGRES_DATA_DIR_UNREACHABLE') {
       throw new EmbeddedPostgresError(error.code, `${error.message}; set PALISADE_DATA_DIR to such a folder`, { cause: error });

@@ -17,6 +17,9 @@ import { freeLoopbackPort } from './free-port';
 // The gateway starts last: once it answers, every service behind it is consuming.
 const SERVICES: ServiceDefinition[] = [ingestService, scanningService, signingService, promotionService, recallService, gatewayService];
 
+/** SIGTERM to exit: services get this long, then PostgreSQL stops (fast shutdown, at most 5 s more). */
+const SERVICES_STOP_TIMEOUT_MS = 3_000;
+
 function loadSettings() {
   try {
     return loadConfig(embeddedConfig);
@@ -43,14 +46,28 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const service of running.reverse()) await service.stop().catch((error: unknown) => logger.warn({ err: error }, `stopping ${service.name} failed`));
-    await bus?.close().catch(() => undefined);
+    // Services get a few seconds to finish; PostgreSQL is stopped in any case (and by its
+    // watchdog if this process is SIGKILLed meanwhile), so a supervisor's SIGKILL finds nothing left.
+    const services = (async () => {
+      for (const service of running.reverse()) await service.stop().catch((error: unknown) => logger.warn({ err: error }, `stopping ${service.name} failed`));
+      await bus?.close().catch(() => undefined);
+    })();
+    const late = await Promise.race([services.then(() => false), new Promise<boolean>((done) => setTimeout(() => done(true), SERVICES_STOP_TIMEOUT_MS).unref())]);
+    if (late) logger.warn(`services did not stop within ${SERVICES_STOP_TIMEOUT_MS} ms; stopping PostgreSQL anyway`);
     await postgres?.stop().catch(() => undefined);
-    await telemetry.shutdown();
+    await Promise.race([telemetry.shutdown(), new Promise((done) => setTimeout(done, 1_000).unref())]);
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'Palisade crashed');
+    void stop(1);
+  });
+  process.on('unhandledRejection', (error) => {
+    logger.fatal({ err: error }, 'Palisade crashed (unhandled rejection)');
+    void stop(1);
+  });
 
   try {
     const port = config.PALISADE_EMBEDDED_POSTGRES_PORT || (await freeLoopbackPort());

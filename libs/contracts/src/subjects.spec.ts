@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { isPalisadeError } from '@palisade/errors';
 import {
   ALERT_SEVERITIES,
@@ -99,5 +101,37 @@ describe('subject constants and streams', () => {
     expect(subjectMatches('a.*.c', 'a.b.d')).toBe(false);
     expect(subjectMatches('a.*', 'a.b.c')).toBe(false);
     expect(subjectMatches('a.b', 'a.b')).toBe(true);
+  });
+});
+
+describe('every subject the code publishes belongs to a declared stream', () => {
+  it('covers the whole event catalogue and every alert subject', () => {
+    const uncovered = Object.entries(EventSubjects).filter(([, subject]) => streamOf(subject) === undefined);
+    expect(uncovered).toEqual([]);
+    for (const severity of ALERT_SEVERITIES) {
+      expect(streamOf(alertSubject({ area: 'ops', severity, kind: 'dead-letter' }))).toBe('ALERTS');
+      expect(streamOf(alertSubject({ area: 'security', severity, kind: 'malware' }))).toBe('ALERTS');
+    }
+    expect(streamOf(EventSubjects.keysChanged)).toBe('REGISTRY');
+  });
+
+  it('covers every concrete event or alert subject written in the source', () => {
+    const root = join(__dirname, '..', '..', '..');
+    const literal = /['"`]((?:registry\.evt|alerts)\.[a-z0-9-]+(?:\.[a-z0-9-]+)+)['"`]/g;
+    const found = new Map<string, string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (['node_modules', 'dist', '__fixtures__', 'gen'].includes(entry.name)) continue;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
+          for (const match of readFileSync(path, 'utf8').matchAll(literal)) found.set(match[1], path);
+        }
+      }
+    };
+    for (const top of ['libs', 'services', 'apps']) walk(join(root, top));
+    expect(found.size).toBeGreaterThan(10);
+    const uncovered = [...found].filter(([subject]) => streamOf(subject) === undefined).map(([subject, path]) => `${subject} (${path})`);
+    expect(uncovered).toEqual([]);
   });
 });

@@ -1,4 +1,6 @@
 export { startEmbeddedPostgresServer } from './server';
+export { clearStaleServer } from './stale-server';
+export type { StaleServerOutcome } from './stale-server';
 export type { EmbeddedPostgresOptions, EmbeddedPostgresServer } from './server';
 export { spawnPostgresProcess } from './postgres-process';
 export type { OutputStream, PostgresProcess, PostgresSpawner, PostgresSpawnOptions, ProcessExit } from './postgres-process';

@@ -9,6 +9,8 @@ import { postgresEnv } from './postgres-env';
 import { OutputStream, PostgresProcess, PostgresSpawner, spawnPostgresProcess } from './postgres-process';
 import { probeReadiness } from './readiness';
 import { firstBlockedFolder } from './reachability';
+import { clearStaleServer } from './stale-server';
+import { startWatchdog } from './watchdog';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster's folder: initialised when missing or empty, reused (same password) when it holds one. */
@@ -22,7 +24,9 @@ export interface EmbeddedPostgresOptions {
   /** Every line initdb and the server print. */
   onLog?: (line: string, stream: OutputStream) => void;
   startTimeoutMs?: number;
-  /** How long a fast shutdown may take before the server is killed. */
+  /** Off only in tests that need an orphaned server: the process that stops PostgreSQL once this one is gone. */
+  watchdog?: boolean;
+  /** How long a fast shutdown may take before the server is killed (by `stop()`, and by the watchdog once the app is gone). */
   stopTimeoutMs?: number;
 }
 
@@ -178,12 +182,15 @@ export async function startEmbeddedPostgresServer(
   const initialised = await prepareDataDir(dataDir, runAs);
   const dataDirArg = await dataDirArgument(dataDir, runAs);
   if (!initialised) await initdb({ bin, dataDirArg, cwd: dataDir, password, fsync, runAs, spawn, onLine: onLog });
+  else await clearStaleServer(dataDir, (line) => onLog?.(line, 'stderr'));
 
   const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   const args = ['-D', dataDirArg, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   if (!fsync) args.push('-c', 'fsync=off');
   const child = await launch({ bin, args, cwd: dataDir, url, runAs, spawn, onLine: onLog, timeoutMs: startTimeoutMs });
   stopWithApp(child);
+  // The exit handler above does not run on SIGKILL or a fatal signal: the watchdog does.
+  if (options.watchdog !== false) startWatchdog(child.pid, stopTimeoutMs);
 
   return {
     url,

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { PermanentError, RetryableError } from '@palisade/errors';
 import { deadLetterSubject, type ConsumerSpec, type MessageBus } from './bus';
 import { CommandErrorCodes } from './command-error';
+import type { DeadLetterNotice } from './dead-letter-notice';
 import { MessageHeaders, type DeliveredMessage } from './message';
 
 /** One suite, run against every adapter of the messaging port, so both keep the same semantics. */
 export interface BusUnderTest {
   bus: MessageBus;
+  /** Another bus on the same broker or log, as a restarted process would open it. */
+  reopen(): Promise<MessageBus>;
   cleanup(): Promise<void>;
 }
 
@@ -135,8 +138,45 @@ export function describeMessageBusContract(adapter: string, open: () => Promise<
       await Promise.all([sub.stop(), dlq.stop()]);
     });
 
-    it('dead-letters a permanent error at the first attempt', async () => {
+    it('retries a transient failure past maxDeliver until it succeeds, and never dead-letters it', async () => {
+      const consumer = spec('transient', subject('transient.*'));
+      const attempts: number[] = [];
+      const sub = await sut.bus.consume(consumer, async (m) => {
+        attempts.push(m.attempt);
+        // The database is down for the first five attempts (maxDeliver is 3).
+        if (m.attempt <= 5) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      });
+      const dead: DeliveredMessage[] = [];
+      const dlq = await sut.bus.consume({ ...spec('transient-dlq', deadLetterSubject(stream, consumer.durable)), stream: 'DEADLETTER' }, async (m) => void dead.push(m));
+      await publish('transient.a');
+      await until(() => attempts.length === 6, 20_000, 'success after five transient failures');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(attempts).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(dead).toEqual([]);
+      await Promise.all([sub.stop(), dlq.stop()]);
+    });
+
+    it('counts only failures not known to be transient against maxDeliver', async () => {
+      const consumer = spec('mixed', subject('mixed.*'));
+      const attempts: number[] = [];
+      const sub = await sut.bus.consume(consumer, async (m) => {
+        attempts.push(m.attempt);
+        if (m.attempt <= 2) throw new RetryableError('DB_DOWN', 'database unavailable');
+        throw new Error('a bug');
+      });
+      const dead: DeliveredMessage[] = [];
+      const dlq = await sut.bus.consume({ ...spec('mixed-dlq', deadLetterSubject(stream, consumer.durable)), stream: 'DEADLETTER' }, async (m) => void dead.push(m));
+      await publish('mixed.a');
+      await until(() => dead.length === 1, undefined, 'dead letter after three unknown failures');
+      expect(attempts).toEqual([1, 2, 3, 4, 5]);
+      expect(dead[0].headers[MessageHeaders.deadLetterAttempts]).toBe('5');
+      await Promise.all([sub.stop(), dlq.stop()]);
+    });
+
+    it('dead-letters a permanent error at the first attempt, and tells its listeners', async () => {
       const consumer = spec('permanent', subject('permanent.*'));
+      const notices: DeadLetterNotice[] = [];
+      const unlisten = sut.bus.onDeadLetter?.((n) => void notices.push(n));
       let calls = 0;
       const sub = await sut.bus.consume(consumer, async () => {
         calls += 1;
@@ -148,6 +188,10 @@ export function describeMessageBusContract(adapter: string, open: () => Promise<
       await until(() => dead.length === 1, undefined, 'dead letter');
       expect(calls).toBe(1);
       expect(dead[0].headers[MessageHeaders.errorCode]).toBe('BAD_PAYLOAD');
+      expect(notices).toEqual([
+        expect.objectContaining({ stream, consumer: consumer.durable, subject: subject('permanent.x'), errorCode: 'BAD_PAYLOAD', errorMessage: 'payload is not a version', attempts: 1 }),
+      ]);
+      unlisten?.();
       await Promise.all([sub.stop(), dlq.stop()]);
     });
 
@@ -165,6 +209,78 @@ export function describeMessageBusContract(adapter: string, open: () => Promise<
       expect(seen).toEqual([subject('durable.one'), subject('durable.two')]);
       expect(sut.bus.health().subscriptions[consumer.durable]).toBe(true);
       await second.stop();
+    });
+
+    it('delivers every message exactly once, in order, to a consumer slower than the publisher', async () => {
+      const seen: string[] = [];
+      const consumer = spec('slow', subject('slow.*'));
+      const sub = await sut.bus.consume({ ...consumer, ackWaitMs: 2_000 }, async (m) => {
+        m.working();
+        await new Promise((r) => setTimeout(r, 150));
+        seen.push(read(m.data));
+      });
+      const names = Array.from({ length: 20 }, (_, i) => `slow.m${String(i).padStart(2, '0')}`);
+      for (const name of names) await publish(name);
+      await until(() => seen.length >= names.length, 30_000, 'every message handled');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(seen).toEqual(names.map((n) => subject(n).slice(tag.length + 1)));
+      await sub.stop();
+    });
+
+    it('keeps unfinished and failing messages across a restart of the bus, and finishes each once', async () => {
+      const consumer = spec('restart', subject('restart.*'));
+      const handled: string[] = [];
+      let failing = true;
+      const handler = async (m: DeliveredMessage) => {
+        if (failing) throw new RetryableError('DB_DOWN', 'database unavailable');
+        handled.push(read(m.data));
+      };
+      const attempted = new Set<string>();
+      const first = await sut.bus.consume(consumer, async (m) => {
+        attempted.add(m.id);
+        await handler(m);
+      });
+      for (const name of ['restart.a', 'restart.b', 'restart.c']) await publish(name);
+      await until(() => attempted.size === 3, undefined, 'every message attempted');
+      await first.stop();
+      const restarted = await sut.reopen();
+      try {
+        await publish('restart.d');
+        failing = false;
+        const second = await restarted.consume(consumer, handler);
+        await until(() => handled.length >= 4, 20_000, 'every message handled after the restart');
+        await new Promise((r) => setTimeout(r, 500));
+        expect([...handled].sort()).toEqual(['restart.a', 'restart.b', 'restart.c', 'restart.d'].map((n) => subject(n).slice(tag.length + 1)));
+        await second.stop();
+      } finally {
+        await restarted.close();
+      }
+    });
+
+    it('honours the stream limits: maxAge and maxBytes discard the oldest messages', async () => {
+      const aged = `${stream}_AGED`;
+      const sized = `${stream}_SIZED`;
+      await sut.bus.provision([
+        { name: stream, subjects: [`${tag}.>`] },
+        { name: aged, subjects: [`${tag}-aged.>`], maxAgeMs: 1_000 },
+        { name: sized, subjects: [`${tag}-sized.>`], maxBytes: 2_048 },
+      ]);
+      const payload = new Uint8Array(600).fill(7);
+      await sut.bus.publish({ id: randomUUID(), subject: `${tag}-aged.old`, schema: 'test.v1.Bytes', data: payload });
+      for (let i = 0; i < 10; i++) await sut.bus.publish({ id: randomUUID(), subject: `${tag}-sized.m${i}`, schema: 'test.v1.Bytes', data: payload });
+      await new Promise((r) => setTimeout(r, 2_500));
+      await sut.bus.publish({ id: randomUUID(), subject: `${tag}-aged.new`, schema: 'test.v1.Bytes', data: payload });
+      const agedSeen: string[] = [];
+      const sizedSeen: string[] = [];
+      const a = await sut.bus.consume({ ...spec('aged', `${tag}-aged.>`), stream: aged }, async (m) => void agedSeen.push(m.subject));
+      const b = await sut.bus.consume({ ...spec('sized', `${tag}-sized.>`), stream: sized }, async (m) => void sizedSeen.push(m.subject));
+      await until(() => agedSeen.length >= 1 && sizedSeen.includes(`${tag}-sized.m9`), undefined, 'the messages the limits keep');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(agedSeen).toEqual([`${tag}-aged.new`]);
+      expect(sizedSeen.length).toBeGreaterThanOrEqual(1);
+      expect(sizedSeen.length).toBeLessThanOrEqual(4);
+      expect(sizedSeen[sizedSeen.length - 1]).toBe(`${tag}-sized.m9`);
+      await Promise.all([a.stop(), b.stop()]);
     });
 
     it('answers commands, and turns failures, silence and absence into typed errors', async () => {

@@ -1,3 +1,4 @@
+import type { DeadLetterListener } from './dead-letter-notice';
 import type { DeliveredMessage, OutgoingMessage, PublishResult, Reply } from './message';
 
 /** A stream groups subjects; every event lives in exactly one. */
@@ -16,7 +17,11 @@ export interface ConsumerSpec {
   stream: string;
   /** NATS subject filter (`*` one token, `>` the rest). */
   filterSubject: string;
-  /** Deliveries before a failing message is dead-lettered. */
+  /**
+   * Attempts before a message whose handler keeps failing is dead-lettered. Only failures not
+   * known to be transient count: a database or bus outage is retried (capped backoff) until it
+   * ends, and a permanent failure is dead-lettered at once.
+   */
   maxDeliver: number;
   /** Delay before redelivery after the n-th failure; the last value repeats. */
   backoffMs: readonly number[];
@@ -38,6 +43,12 @@ export interface RequestOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
+/** Messages a consumer has not finished: not yet delivered, and delivered again after a failure. */
+export interface ConsumerBacklog {
+  pending: number;
+  redelivering: number;
+}
+
 export interface BusHealth {
   connected: boolean;
   subscriptions: Record<string, boolean>;
@@ -56,6 +67,10 @@ export interface MessageBus {
   request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Reply>;
   serve(subject: string, handler: CommandHandler, options?: { queue?: string }): Promise<Subscription>;
   health(): BusHealth;
+  /** Backlog per durable consumer of this bus (for metrics). */
+  backlog?(): Promise<Record<string, ConsumerBacklog>>;
+  /** Called for every dead letter this bus writes (log line and metric); returns the unsubscribe. */
+  onDeadLetter?(listener: DeadLetterListener): () => void;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 export { inspectTarball } from './inspect-tarball';
+export type { InspectOptions } from './inspect-tarball';
 export type { TarballInspection, TarballLimits, TarballReadme } from './tarball-inspection';
 export { TarballError, TarballErrorCode, isTarballError } from './tarball-error';
 export { compareManifests } from './compare-manifests';

@@ -2,12 +2,18 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
+import { TarEndTracker } from './tar-end';
 import { TarballError, TarballErrorCode, isTarballError } from './tarball-error';
 import type { TarballInspection, TarballLimits } from './tarball-inspection';
 import { TarballWalker } from './tarball-walker';
 
 // gzip magic plus "deflate", the only method gzip defines.
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
+
+export interface InspectOptions {
+  /** Epoch ms after which inspection stops with `TARBALL_TOO_SLOW`. */
+  readonly deadline?: number;
+}
 
 /**
  * Streams a `.tgz` once, without extracting anything, and either refuses it with a
@@ -16,8 +22,10 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
  * worth of CPU and no memory. Errors of the source itself (a failing blob read) are rethrown as
  * they are: they say nothing about the tarball.
  */
-export async function inspectTarball(source: Readable | AsyncIterable<Uint8Array>, limits: TarballLimits): Promise<TarballInspection> {
+export async function inspectTarball(source: Readable | AsyncIterable<Uint8Array>, limits: TarballLimits, options: InspectOptions = {}): Promise<TarballInspection> {
   assertLimits(limits);
+  const end = new TarEndTracker();
+  const deadline = options.deadline;
   const walker = new TarballWalker(limits);
   // We inflate ourselves (to count); zstd and brotli sniffing stay off so the parser never inflates a second layer.
   const parser = new Parser({ strict: true, zstd: false, brotli: false });
@@ -28,7 +36,11 @@ export async function inspectTarball(source: Readable | AsyncIterable<Uint8Array
   let inflated = 0;
   let head: Buffer | null = Buffer.alloc(0);
   const feed = (chunk: Buffer) => {
-    parser.write(chunk);
+    if (deadline !== undefined && Date.now() > deadline) {
+      throw new TarballError(TarballErrorCode.TooSlow, 'inspecting the tarball took longer than its time budget');
+    }
+    const archive = end.take(chunk);
+    if (archive.length > 0) parser.write(archive);
     walker.throwIfFailed();
   };
   try {

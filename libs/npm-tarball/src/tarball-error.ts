@@ -22,6 +22,10 @@ export const TarballErrorCode = {
   NoPackageJson: 'TARBALL_NO_PACKAGE_JSON',
   /** `package.json` is not a regular file, too large, not JSON, or not a JSON object. */
   BadPackageJson: 'TARBALL_BAD_PACKAGE_JSON',
+  /** Non-zero bytes after the tar end-of-archive blocks. */
+  TrailingData: 'TARBALL_TRAILING_DATA',
+  /** Inspection ran past its time budget (see `InspectOptions.deadline`). */
+  TooSlow: 'TARBALL_TOO_SLOW',
 } as const;
 
 export type TarballErrorCode = (typeof TarballErrorCode)[keyof typeof TarballErrorCode];

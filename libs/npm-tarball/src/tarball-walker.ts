@@ -74,6 +74,10 @@ export class TarballWalker {
 
   #accept(entry: ReadEntry): void {
     this.#entries += 1;
+    // The end of the archive is found from the ustar sizes (TarEndTracker); a pax size would move it.
+    if (entry.header.size !== undefined && entry.size !== entry.header.size) {
+      throw new TarballError(TarballErrorCode.UnsupportedEntry, `entry "${entry.path}" has a pax size that differs from its header`, { entry: entry.path });
+    }
     if (this.#entries > this.limits.maxEntries) {
       throw new TarballError(TarballErrorCode.TooManyEntries, `the tarball has more than ${this.limits.maxEntries} entries`);
     }

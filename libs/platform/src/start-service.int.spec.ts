@@ -72,6 +72,18 @@ describe('startService (in one process, on the embedded bus)', () => {
     expect(dead[0].headers[MessageHeaders.deadLetterAttempts]).toBe('1');
   });
 
+  it('logs and counts every dead letter of its consumers, and shows their backlog', async () => {
+    const deadLetterLines = () => lines.filter((line) => line.includes('message dead-lettered by scanning_registry_evt_version_ingested'));
+    await waitFor(() => deadLetterLines().length === 1, { message: 'dead-letter log line' });
+    expect(JSON.parse(deadLetterLines()[0])).toMatchObject({
+      level: expect.anything(),
+      deadLetter: { stream: 'REGISTRY', consumer: 'scanning_registry_evt_version_ingested', errorCode: 'PROBE_UNREADABLE', attempts: 1, messageId: 'unreadable-1' },
+    });
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    expect(text).toMatch(/palisade_messaging_dead_letters_total\{[^}]*consumer="scanning_registry_evt_version_ingested"[^}]*error_code="PROBE_UNREADABLE"[^}]*\} 1/);
+    expect(text).toMatch(/palisade_messaging_backlog\{[^}]*consumer="scanning_registry_evt_version_ingested"[^}]*state="pending"[^}]*\} 0/);
+  });
+
   it('answers HTTP errors the usual way', async () => {
     const response = await fetch(`${service.url}/no-such-route`);
     expect(response.status).toBe(404);

@@ -4,10 +4,11 @@ import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { createLogger, loadConfig, type Env, type Logger } from '@palisade/config';
-import { JetStreamBus, MessagingTables1764000000001, OutboxRelay, PalisadeTransport, type MessageBus } from '@palisade/messaging';
+import { JetStreamBus, MESSAGING_MIGRATIONS, OutboxRelay, PalisadeTransport, type MessageBus } from '@palisade/messaging';
 import { openServiceStore } from '@palisade/persistence';
-import { createGauge, createMetricsRegistry, startTelemetry, type TelemetryHandle } from '@palisade/telemetry';
+import { createCounter, createGauge, createMetricsRegistry, startTelemetry, type TelemetryHandle } from '@palisade/telemetry';
 import type { DestinationStream } from 'pino';
+import type { Registry } from 'prom-client';
 import { ServiceExceptionFilter } from './exception.filter';
 import { HealthController } from './health.controller';
 import { NestPinoLogger } from './nest-logger';
@@ -42,6 +43,43 @@ export interface RunningService {
 }
 
 /**
+ * Dead letters of this service's consumers raise an error log line and count in
+ * `palisade_messaging_dead_letters_total` (the bus raises the alert); the consumers' backlog is
+ * the `palisade_messaging_backlog` gauge. On a bus shared by several services (embedded mode),
+ * each service reports its own consumers (durable names start with `<service>_`).
+ */
+function watchMessaging(service: string, bus: MessageBus, metrics: Registry, logger: Logger, undo: Array<() => Promise<unknown>>): void {
+  const own = (consumer: string) => consumer.startsWith(`${service}_`);
+  const deadLetters = createCounter(metrics, {
+    name: 'palisade_messaging_dead_letters_total',
+    help: 'Messages dead-lettered by this service\'s consumers',
+    labelNames: ['stream', 'consumer', 'error_code'],
+  });
+  const unlisten = bus.onDeadLetter?.((notice) => {
+    if (!own(notice.consumer)) return;
+    deadLetters.inc({ stream: notice.stream, consumer: notice.consumer, error_code: notice.errorCode });
+    logger.error({ deadLetter: notice }, `message dead-lettered by ${notice.consumer}: ${notice.errorCode} after ${notice.attempts} attempt(s) (subject ${notice.subject})`);
+  });
+  if (unlisten) undo.push(async () => unlisten());
+  const backlog = bus.backlog?.bind(bus);
+  if (!backlog) return;
+  createGauge(metrics, {
+    name: 'palisade_messaging_backlog',
+    help: 'Messages this service\'s consumers have not finished: pending (not yet handled) and redelivering (failed, waiting for a retry)',
+    labelNames: ['consumer', 'state'],
+    async collect() {
+      this.reset();
+      const counts = await backlog().catch(() => ({}) as Awaited<ReturnType<typeof backlog>>);
+      for (const [consumer, { pending, redelivering }] of Object.entries(counts)) {
+        if (!own(consumer)) continue;
+        this.set({ consumer, state: 'pending' }, pending);
+        this.set({ consumer, state: 'redelivering' }, redelivering);
+      }
+    },
+  });
+}
+
+/**
  * Boots one service: validated config, telemetry, its own schema with migrations, the bus with
  * its streams, the outbox relay, the Nest transport for its handlers and the HTTP server with
  * /healthz, /readyz and /metrics. Everything started is stopped again, in reverse, by `stop()`
@@ -69,7 +107,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     const dataSource = await openServiceStore({
       url: settings.databaseUrl,
       schema: schemaOf(definition.name),
-      migrations: [MessagingTables1764000000001, ...(definition.migrations ?? [])],
+      migrations: [...MESSAGING_MIGRATIONS, ...(definition.migrations ?? [])],
       entities: [...(definition.entities ?? [])],
       applicationName: `palisade-${definition.name}`,
     });
@@ -86,6 +124,7 @@ export async function startService(definition: ServiceDefinition, options: Start
     const transport = new PalisadeTransport(bus, { service: definition.name, streams: PLATFORM_STREAMS });
     const metrics = createMetricsRegistry({ service: definition.name });
     const readiness = new Readiness({ bus, dataSource, transport, relay });
+    watchMessaging(definition.name, bus, metrics, logger, undo);
     createGauge(metrics, {
       name: 'palisade_ready',
       help: '1 when the service reports ready (bus, store, consumers, outbox relay)',

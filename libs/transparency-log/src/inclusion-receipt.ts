@@ -20,8 +20,11 @@ export interface InclusionReceipt {
   readonly checkpoint: string;
 }
 
+/** What a receipt is built from: a `MerkleTree`, or a `NodeTree` loaded with the nodes the receipt needs. */
+export type ReceiptTree = Pick<MerkleTree, 'size' | 'root' | 'inclusionProof'>;
+
 /** Builds the receipt for leaf `logIndex` against a signed checkpoint of this tree. */
-export function createInclusionReceipt(tree: MerkleTree, logIndex: number, signedCheckpoint: string): InclusionReceipt {
+export function createInclusionReceipt(tree: ReceiptTree, logIndex: number, signedCheckpoint: string): InclusionReceipt {
   const { checkpoint } = parseCheckpoint(signedCheckpoint);
   if (checkpoint.treeSize > tree.size || !tree.root(checkpoint.treeSize).equals(decodeRootHash(checkpoint.rootHash))) {
     throw new TransparencyLogError(TlogErrorCode.InvalidInput, `checkpoint at size ${checkpoint.treeSize} is not a head of this tree`);

@@ -6,7 +6,8 @@ import { TlogErrorCode, TransparencyLogError } from './tlog-error';
  * An append-only list of leaf hashes with the RFC 9162 views over it. It holds hashes, not entries:
  * a store loads what it persisted (`new MerkleTree(rows.map(r => r.leafHash))`) and appends as it
  * writes. Every method is O(size) at worst; `size` arguments default to the current size so proofs
- * against an older checkpoint come from the same object.
+ * against an older checkpoint come from the same object. It is the reference a store's `NodeTree`
+ * (O(log size) stored subtree nodes per answer) is tested against.
  */
 export class MerkleTree {
   readonly #leaves: Buffer[];

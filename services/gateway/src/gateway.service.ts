@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@palisade/platform';
 import { gatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { publishBodyLimit } from './http/request-bodies';
 import { accountEntities, accountMigrations } from './accounts/accounts.module';
 import { packageEntities, packageMigrations } from './packages/packages.module';
 import { signatureMigrations } from './signatures/signatures.module';
@@ -16,6 +17,6 @@ export const gatewayService: ServiceDefinition = {
   migrations: [...accountMigrations, ...packageMigrations, ...signatureMigrations, ...verdictMigrations, ...promotionMigrations, ...quarantineMigrations],
   entities: [...accountEntities, ...packageEntities],
   config: gatewayConfig,
-  // A publish carries its tarball base64-encoded in JSON (4/3 of its size) plus the manifest.
-  http: { bodyLimit: (config) => Math.ceil((config.PALISADE_MAX_TARBALL_BYTES as number) * 1.4) + 1024 * 1024 },
+  // The largest body any route takes (a publish); each route's own, smaller limit is enforced by the router.
+  http: { bodyLimit: (config) => publishBodyLimit(config.PALISADE_MAX_TARBALL_BYTES as number) },
 };

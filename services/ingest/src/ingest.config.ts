@@ -1,4 +1,4 @@
-import { defineConfig, int, type ConfigVar } from '@palisade/config';
+import { defineConfig, duration, int, type ConfigVar } from '@palisade/config';
 import { upstreamConfig, upstreamConfigShape } from '@palisade/upstream';
 
 const MiB = 1024 * 1024;
@@ -16,6 +16,10 @@ export const ingestConfigShape = {
     schema: int({ min: 16 * 1024, max: 4 * MiB }).default(512 * 1024),
     description: 'Largest package.json read from a tarball and largest recorded version manifest (JSON bytes, readme included); it rides in events, so it stays under the NATS message size.',
   },
+  PALISADE_INGEST_PUBLISH_BUDGET: {
+    schema: duration({ minMs: 1_000, maxMs: 600_000 }).default(20_000),
+    description: 'Longest time ingest spends checking one publish (ms, or `20s`); past it, or past the deadline the gateway sent, the publish is refused and never recorded.',
+  },
   ...upstreamConfigShape,
 } satisfies Record<string, ConfigVar>;
 
@@ -25,6 +29,8 @@ export interface IngestSettings {
   maxUnpackedBytes: number;
   maxEntries: number;
   maxManifestBytes: number;
+  /** Most ms one publish may take to check and record. */
+  publishBudgetMs: number;
 }
 
 export function ingestSettings(config: Readonly<Record<string, unknown>>): IngestSettings {
@@ -32,6 +38,7 @@ export function ingestSettings(config: Readonly<Record<string, unknown>>): Inges
     maxUnpackedBytes: config.PALISADE_INGEST_MAX_UNPACKED_BYTES as number,
     maxEntries: config.PALISADE_INGEST_MAX_ENTRIES as number,
     maxManifestBytes: config.PALISADE_INGEST_MAX_MANIFEST_BYTES as number,
+    publishBudgetMs: config.PALISADE_INGEST_PUBLISH_BUDGET as number,
   };
 }
 

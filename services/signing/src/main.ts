@@ -1,4 +1,5 @@
 import { runService } from '@palisade/platform';
-import { signingService } from './signing.service';
+import { standaloneSigningService } from './signing.service';
 
-runService(signingService);
+// On its own (distributed mode, a container): an external key-encryption key is required (exit 78 without one).
+runService(standaloneSigningService);

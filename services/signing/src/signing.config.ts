@@ -7,8 +7,13 @@ export const signingConfigShape = {
   },
   PALISADE_SIGNING_KEK: {
     schema: secret(str()).optional(),
-    description: 'Key-encryption key of the registry private keys: base64 of 32 random bytes (AES-256-GCM). When unset, one is generated once into `<PALISADE_DATA_DIR>/signing.kek` (mode 0600). Never logged.',
+    description:
+      'Key-encryption key of the registry private keys: base64 of 32 random bytes (AES-256-GCM). When neither it nor PALISADE_SIGNING_KEK_FILE is set, one is generated once into `<PALISADE_DATA_DIR>/signing.kek` (mode 0600; `npm start` only, with a warning). Never logged.',
     secret: true,
+  },
+  PALISADE_SIGNING_KEK_FILE: {
+    schema: str().optional(),
+    description: 'Path of a file (mode 0600, outside PALISADE_DATA_DIR) holding the key-encryption key as base64 of 32 random bytes, e.g. a mounted secret; instead of PALISADE_SIGNING_KEK.',
   },
   PALISADE_SIGNING_ADMIN_TOKEN: {
     schema: secret(str()).optional(),
@@ -23,12 +28,38 @@ export const signingConfig = defineConfig(signingConfigShape, {
       c.PALISADE_SIGNING_ADMIN_TOKEN !== undefined && c.PALISADE_SIGNING_ADMIN_TOKEN.length < 16
         ? [{ variable: 'PALISADE_SIGNING_ADMIN_TOKEN', message: 'must be at least 16 characters' }]
         : [],
+    (c) =>
+      c.PALISADE_SIGNING_KEK !== undefined && c.PALISADE_SIGNING_KEK_FILE !== undefined
+        ? [{ variable: 'PALISADE_SIGNING_KEK_FILE', message: 'set either PALISADE_SIGNING_KEK or PALISADE_SIGNING_KEK_FILE, not both' }]
+        : [],
+  ],
+});
+
+/**
+ * The signing service on its own (distributed mode, containers): the KEK must come from outside
+ * the data folder, never be generated beside the keys it seals. Only `npm start` (one process on
+ * one machine) may generate it.
+ */
+export const standaloneSigningConfig = defineConfig(signingConfigShape, {
+  rules: [
+    ...signingConfig.rules,
+    (c) =>
+      c.PALISADE_SIGNING_KEK === undefined && c.PALISADE_SIGNING_KEK_FILE === undefined
+        ? [
+            {
+              variable: 'PALISADE_SIGNING_KEK',
+              message:
+                'required when the signing service runs on its own: set PALISADE_SIGNING_KEK (openssl rand -base64 32) or PALISADE_SIGNING_KEK_FILE (a 0600 file outside PALISADE_DATA_DIR); a key-encryption key generated into the data folder would sit next to the keys it protects',
+            },
+          ]
+        : [],
   ],
 });
 
 export interface SigningSettings {
   dataDir: string;
   kek?: string;
+  kekFile?: string;
   adminToken?: string;
 }
 
@@ -36,6 +67,7 @@ export function signingSettings(config: Readonly<Record<string, unknown>>): Sign
   return {
     dataDir: config.PALISADE_DATA_DIR as string,
     kek: config.PALISADE_SIGNING_KEK as string | undefined,
+    kekFile: config.PALISADE_SIGNING_KEK_FILE as string | undefined,
     adminToken: config.PALISADE_SIGNING_ADMIN_TOKEN as string | undefined,
   };
 }

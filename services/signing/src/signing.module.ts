@@ -5,7 +5,7 @@ import { DATA_SOURCE, LOGGER, SERVICE_CONFIG } from '@palisade/platform';
 import { KeysAdminController } from './admin/keys-admin.controller';
 import { AttestationStore } from './attestations/attestation-store';
 import { Attester } from './attestations/attester';
-import { loadKeyEncryptionKey } from './keys/kek-source';
+import { generatedKekWarning, loadKeyEncryptionKey } from './keys/kek-source';
 import { KEY_PROVIDER, type KeyProvider } from './keys/key-provider';
 import { KeyRingService } from './keys/key-ring.service';
 import { LocalKeyProvider } from './keys/local-key-provider';
@@ -15,14 +15,14 @@ import { VersionEventsController } from './signatures/version-events.controller'
 import { VersionSigner } from './signatures/version-signer';
 import { signingSettings } from './signing.config';
 
-/** The local key provider, its KEK from configuration or from the data folder. */
+/** The local key provider, its KEK from configuration, a KEK file, or (embedded only) the data folder. */
 export const localKeyProvider = {
   provide: KEY_PROVIDER,
   inject: [DATA_SOURCE, SERVICE_CONFIG, LOGGER],
   useFactory: async (dataSource: DataSource, config: Readonly<Record<string, unknown>>, logger: Logger): Promise<KeyProvider> => {
     const settings = signingSettings(config);
-    const { kek, source, path } = await loadKeyEncryptionKey(settings.kek, settings.dataDir);
-    if (source === 'file') logger.warn({ path }, 'PALISADE_SIGNING_KEK is unset: registry private keys are sealed with the generated key in this file; set PALISADE_SIGNING_KEK in production');
+    const { kek, source, path } = await loadKeyEncryptionKey(settings.kek, settings.dataDir, settings.kekFile);
+    if (source === 'file' && path) logger.warn({ path }, generatedKekWarning(path));
     return new LocalKeyProvider(dataSource, kek);
   },
 };

@@ -4,14 +4,14 @@
 import { trace } from '@opentelemetry/api';
 import { openServiceStore } from '@palisade/persistence';
 import { startTelemetry } from '@palisade/telemetry';
-import { EmbeddedBus, JetStreamBus, MessagingTables1764000000001, applyOnce, type MessageBus } from '../index';
+import { EmbeddedBus, JetStreamBus, MESSAGING_MIGRATIONS, applyOnce, type MessageBus } from '../index';
 import { EffectTable1764000000100 } from './effect-store';
 
 async function main(): Promise<void> {
   const env = process.env;
   const consumer = env.CONSUMER as string;
   if (env.TELEMETRY === '1') startTelemetry({ serviceName: consumer, exporter: 'none' });
-  const db = await openServiceStore({ url: env.DATABASE_URL as string, schema: env.SCHEMA as string, migrations: [MessagingTables1764000000001, EffectTable1764000000100] });
+  const db = await openServiceStore({ url: env.DATABASE_URL as string, schema: env.SCHEMA as string, migrations: [...MESSAGING_MIGRATIONS, EffectTable1764000000100] });
   const bus: MessageBus =
     env.BUS === 'embedded'
       ? await EmbeddedBus.open({ url: env.DATABASE_URL as string, schema: env.BUS_SCHEMA, pollIntervalMs: 50 })

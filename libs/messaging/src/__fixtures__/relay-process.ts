@@ -2,11 +2,11 @@
 // the broker accepted the first message, before the row is marked sent: the crash the outbox
 // design has to survive.
 import { openServiceStore } from '@palisade/persistence';
-import { JetStreamBus, MessagingTables1764000000001, OutboxRelay, type MessageBus } from '../index';
+import { JetStreamBus, MESSAGING_MIGRATIONS, OutboxRelay, type MessageBus } from '../index';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const db = await openServiceStore({ url: env.DATABASE_URL as string, schema: env.SCHEMA as string, migrations: [MessagingTables1764000000001] });
+  const db = await openServiceStore({ url: env.DATABASE_URL as string, schema: env.SCHEMA as string, migrations: [...MESSAGING_MIGRATIONS] });
   const real = await JetStreamBus.connect({ servers: env.NATS_URL as string, name: 'relay' });
   const bus: MessageBus = Object.assign(Object.create(real) as MessageBus, {
     publish: async (message: Parameters<MessageBus['publish']>[0]) => {

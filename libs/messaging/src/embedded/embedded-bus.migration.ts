@@ -40,3 +40,23 @@ export class EmbeddedBusInit1764000000000 implements MigrationInterface {
     await runner.query(`DROP TABLE ${s}.message`);
   }
 }
+
+/**
+ * Transient failures of a delivery (they do not count against the consumer's `maxDeliver`), and
+ * an index for removing the delivery state of messages the stream limits discarded.
+ */
+export class EmbeddedBusDeliveryState1764000000002 implements MigrationInterface {
+  name = 'EmbeddedBusDeliveryState1764000000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`ALTER TABLE ${s}.delivery ADD COLUMN IF NOT EXISTS transient_failures int NOT NULL DEFAULT 0`);
+    await runner.query(`CREATE INDEX IF NOT EXISTS delivery_seq ON ${s}.delivery (seq)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`DROP INDEX ${s}.delivery_seq`);
+    await runner.query(`ALTER TABLE ${s}.delivery DROP COLUMN transient_failures`);
+  }
+}

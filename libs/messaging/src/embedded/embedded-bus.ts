@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { DataSource } from 'typeorm';
 import { PalisadeError } from '@palisade/errors';
 import { openServiceStore } from '@palisade/persistence';
-import { DEAD_LETTER_STREAM, deadLetterSubject, type BusHealth, type CommandHandler, type ConsumerSpec, type MessageBus, type MessageHandler, type RequestOptions, type StreamSpec, type Subscription } from '../bus';
+import { DEAD_LETTER_STREAM, deadLetterSubject, type BusHealth, type CommandHandler, type ConsumerBacklog, type ConsumerSpec, type MessageBus, type MessageHandler, type RequestOptions, type StreamSpec, type Subscription } from '../bus';
+import { DeadLetterNotices, deadLetterAlert, deadLetterOf, raisesAlert, type DeadLetterListener } from '../dead-letter-notice';
 import { MessageHeaders, type DeliveredMessage, type OutgoingMessage, type PublishResult, type Reply } from '../message';
 import { decideAfterFailure, describeError, isBeyondLimit } from '../redelivery';
 import { subjectFilterToRegex, subjectMatches } from '../subject-filter';
 import { handleInConsumerSpan } from '../trace-context';
-import { EmbeddedBusInit1764000000000 } from './embedded-bus.migration';
+import { EmbeddedBusInit1764000000000, EmbeddedBusDeliveryState1764000000002 } from './embedded-bus.migration';
 import { InProcessCommands } from './in-process-commands';
 
 export interface EmbeddedBusOptions {
@@ -16,6 +17,8 @@ export interface EmbeddedBusOptions {
   schema?: string;
   /** How often idle consumers look for due redeliveries and expired leases. */
   pollIntervalMs?: number;
+  /** How often the streams' `maxAgeMs` / `maxBytes` limits are applied (default 60 s). */
+  retentionIntervalMs?: number;
 }
 
 interface ClaimedRow {
@@ -38,29 +41,53 @@ export class EmbeddedBus implements MessageBus {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly wakeups = new EventEmitter().setMaxListeners(0);
   private readonly commands = new InProcessCommands();
+  private readonly consumers = new Map<string, ConsumerSpec>();
+  private readonly notices = new DeadLetterNotices();
   private reachable = true;
   private closed = false;
+
+  private retention?: NodeJS.Timeout;
+  private retentionRun?: Promise<void>;
 
   private constructor(
     private readonly db: DataSource,
     private readonly schema: string,
     private readonly pollIntervalMs: number,
-  ) {}
+    retentionIntervalMs: number,
+  ) {
+    this.retention = setInterval(() => {
+      this.retentionRun ??= this.enforceLimits()
+        .catch(() => undefined)
+        .finally(() => (this.retentionRun = undefined));
+    }, retentionIntervalMs);
+    this.retention.unref();
+  }
 
   static async open(options: EmbeddedBusOptions): Promise<EmbeddedBus> {
     const schema = options.schema ?? 'palisade_bus';
-    const db = await openServiceStore({ url: options.url, schema, migrations: [EmbeddedBusInit1764000000000], applicationName: 'palisade-embedded-bus' });
-    return new EmbeddedBus(db, `"${schema}"`, options.pollIntervalMs ?? 250);
+    const db = await openServiceStore({ url: options.url, schema, migrations: [EmbeddedBusInit1764000000000, EmbeddedBusDeliveryState1764000000002], applicationName: 'palisade-embedded-bus' });
+    return new EmbeddedBus(db, `"${schema}"`, options.pollIntervalMs ?? 250, options.retentionIntervalMs ?? 60_000);
   }
 
   async provision(streams: readonly StreamSpec[]): Promise<void> {
     for (const spec of [...streams, DEAD_LETTER_STREAM]) this.streams.set(spec.name, spec);
   }
 
-  private streamFor(subject: string): StreamSpec {
+  /** The streams this bus knows (what a restarted process provisions again). */
+  provisioned(): StreamSpec[] {
+    return [...this.streams.values()];
+  }
+
+  private streamForOrNone(subject: string): StreamSpec | undefined {
     for (const spec of this.streams.values()) {
       if (spec.subjects.some((filter) => subjectMatches(filter, subject))) return spec;
     }
+    return undefined;
+  }
+
+  private streamFor(subject: string): StreamSpec {
+    const found = this.streamForOrNone(subject);
+    if (found) return found;
     throw new PalisadeError('MESSAGING_NO_STREAM', `no stream is provisioned for subject ${subject}`);
   }
 
@@ -124,9 +151,11 @@ export class EmbeddedBus implements MessageBus {
         this.wakeups.off(spec.stream, onPublish);
         await loop;
         this.subscriptions.delete(spec.durable);
+        this.consumers.delete(spec.durable);
       },
     };
     this.subscriptions.set(spec.durable, subscription);
+    this.consumers.set(spec.durable, spec);
     return subscription;
   }
 
@@ -145,29 +174,29 @@ export class EmbeddedBus implements MessageBus {
     );
     let handled = 0;
     for (const row of rows) {
-      const attempt = await this.claim(spec, row.seq);
-      if (attempt === null) continue;
+      const claimed = await this.claim(spec, row.seq);
+      if (claimed === null) continue;
       handled += 1;
-      await this.deliver(spec, row, attempt, handler);
+      await this.deliver(spec, row, claimed, handler);
     }
     if (handled > 0) await this.advanceAckFloor(spec, filter);
     return handled;
   }
 
   /** Takes a lease on one delivery; null when another loop holds it or it is no longer pending. */
-  private async claim(spec: ConsumerSpec, seq: string): Promise<number | null> {
-    const rows: Array<{ attempts: number }> = await this.db.query(
+  private async claim(spec: ConsumerSpec, seq: string): Promise<{ attempt: number; transientFailures: number } | null> {
+    const rows: Array<{ attempts: number; transient_failures: number }> = await this.db.query(
       `INSERT INTO ${this.schema}.delivery (consumer, seq, attempts, state, lease_until)
        VALUES ($1, $2, 1, 'pending', now() + $3 * interval '1 millisecond')
        ON CONFLICT (consumer, seq) DO UPDATE SET attempts = delivery.attempts + 1, lease_until = EXCLUDED.lease_until
         WHERE delivery.state = 'pending' AND (delivery.lease_until IS NULL OR delivery.lease_until <= now())
-       RETURNING attempts`,
+       RETURNING attempts, transient_failures`,
       [spec.durable, seq, spec.ackWaitMs],
     );
-    return rows.length ? rows[0].attempts : null;
+    return rows.length ? { attempt: rows[0].attempts, transientFailures: rows[0].transient_failures } : null;
   }
 
-  private async deliver(spec: ConsumerSpec, row: ClaimedRow, attempt: number, handler: MessageHandler): Promise<void> {
+  private async deliver(spec: ConsumerSpec, row: ClaimedRow, { attempt, transientFailures }: { attempt: number; transientFailures: number }, handler: MessageHandler): Promise<void> {
     const message: DeliveredMessage = {
       id: row.id,
       subject: row.subject,
@@ -181,18 +210,19 @@ export class EmbeddedBus implements MessageBus {
           .catch(() => undefined);
       },
     };
-    if (isBeyondLimit(spec, attempt)) {
+    if (isBeyondLimit(spec, attempt, transientFailures)) {
       await this.deadLetter(spec, row.seq, message, { code: 'DELIVERY_LIMIT', message: `delivered ${attempt} times without an outcome (handler process died)` });
       return;
     }
     try {
       await handleInConsumerSpan(spec.durable, message, handler);
     } catch (error: unknown) {
-      const outcome = decideAfterFailure(spec, attempt, error);
+      const outcome = decideAfterFailure(spec, attempt - transientFailures, error, attempt);
       if (outcome.kind === 'retry') {
         await this.db.query(
-          `UPDATE ${this.schema}.delivery SET lease_until = NULL, next_attempt_at = now() + $3 * interval '1 millisecond', last_error = $4 WHERE consumer = $1 AND seq = $2`,
-          [spec.durable, row.seq, outcome.delayMs, describeError(error).message],
+          `UPDATE ${this.schema}.delivery SET lease_until = NULL, next_attempt_at = now() + $3 * interval '1 millisecond', last_error = $4,
+                  transient_failures = transient_failures + $5 WHERE consumer = $1 AND seq = $2`,
+          [spec.durable, row.seq, outcome.delayMs, describeError(error).message, outcome.transient ? 1 : 0],
         );
         return;
       }
@@ -203,44 +233,104 @@ export class EmbeddedBus implements MessageBus {
   }
 
   private async deadLetter(spec: ConsumerSpec, seq: string, message: DeliveredMessage, error: { code: string; message: string }): Promise<void> {
-    const errorText = error.message.replace(/[\r\n]+/g, ' ').slice(0, 1024);
-    const headers = {
-      ...message.headers,
-      [MessageHeaders.eventId]: `${spec.durable}:${message.id}`,
-      [MessageHeaders.errorCode]: error.code,
-      [MessageHeaders.errorMessage]: errorText,
-      [MessageHeaders.deadLetterSubject]: message.subject,
-      [MessageHeaders.deadLetterConsumer]: spec.durable,
-      [MessageHeaders.deadLetterAttempts]: String(message.attempt),
-    };
-    // The dead letter and the delivery's final state are one transaction: neither exists without the other.
+    const dead = deadLetterOf(spec, message, error);
+    const headers: Record<string, string> = { ...dead.headers, [MessageHeaders.eventId]: `${spec.durable}:${message.id}` };
+    const notice = dead.notice;
+    const alert = deadLetterAlert(notice, 'embedded');
+    const alertStream = raisesAlert(notice) ? this.streamForOrNone(alert.subject) : undefined;
+    // The dead letter, its alert and the delivery's final state are one transaction: none exists without the others.
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
         [`${spec.durable}:${message.id}`, DEAD_LETTER_STREAM.name, deadLetterSubject(spec.stream, spec.durable), message.schema, JSON.stringify(headers), Buffer.from(message.data)],
       );
-      await tx.query(`UPDATE ${this.schema}.delivery SET state = 'dead', lease_until = NULL, last_error = $3 WHERE consumer = $1 AND seq = $2`, [spec.durable, seq, errorText]);
+      if (alertStream) {
+        await tx.query(
+          `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+          [alert.id, alertStream.name, alert.subject, alert.schema, JSON.stringify({ ...alert.headers, [MessageHeaders.eventId]: alert.id, [MessageHeaders.schema]: alert.schema }), Buffer.from(alert.data)],
+        );
+      }
+      await tx.query(`UPDATE ${this.schema}.delivery SET state = 'dead', lease_until = NULL, last_error = $3 WHERE consumer = $1 AND seq = $2`, [spec.durable, seq, headers[MessageHeaders.errorMessage]]);
     });
     this.wakeups.emit(DEAD_LETTER_STREAM.name);
+    if (alertStream) this.wakeups.emit(alertStream.name);
+    this.notices.emit(notice);
   }
 
   /**
-   * Moves the consumer's floor past messages it has finished, so claims stay cheap. Only
-   * messages older than a few seconds count: a sequence number is taken before its insert
-   * commits, and a late commit must never land below the floor.
+   * Moves the consumer's floor past messages it has finished, so claims stay cheap. A sequence
+   * number is taken before its insert commits, and a late commit must never land below the floor:
+   * the floor moves only while no insert is in flight (SHARE lock on the log, which waits for
+   * every inserting transaction to end). If one is slow, the floor simply stays for now.
    */
   private async advanceAckFloor(spec: ConsumerSpec, filter: string): Promise<void> {
-    await this.db.query(
-      `UPDATE ${this.schema}.consumer c SET ack_floor = GREATEST(c.ack_floor, LEAST(
-          COALESCE((SELECT min(m.seq) - 1 FROM ${this.schema}.message m
-                     LEFT JOIN ${this.schema}.delivery d ON d.consumer = c.name AND d.seq = m.seq
-                    WHERE m.stream = c.stream AND m.seq > c.ack_floor AND m.subject ~ $2
-                      AND (d.state IS NULL OR d.state = 'pending')), 9223372036854775807),
-          COALESCE((SELECT max(m.seq) FROM ${this.schema}.message m
-                    WHERE m.stream = c.stream AND m.published_at < now() - interval '10 seconds'), c.ack_floor)))
-        WHERE c.name = $1`,
-      [spec.durable, filter],
-    );
+    await this.db
+      .transaction(async (tx) => {
+        await tx.query(`SET LOCAL lock_timeout = '200ms'`);
+        await tx.query(`LOCK TABLE ${this.schema}.message IN SHARE MODE`);
+        await tx.query(
+          `UPDATE ${this.schema}.consumer c SET ack_floor = GREATEST(c.ack_floor, COALESCE(
+              (SELECT min(m.seq) - 1 FROM ${this.schema}.message m
+                 LEFT JOIN ${this.schema}.delivery d ON d.consumer = c.name AND d.seq = m.seq
+                WHERE m.stream = c.stream AND m.seq > c.ack_floor AND m.subject ~ $2
+                  AND (d.state IS NULL OR d.state = 'pending')),
+              (SELECT max(m.seq) FROM ${this.schema}.message m WHERE m.stream = c.stream),
+              c.ack_floor))
+            WHERE c.name = $1`,
+          [spec.durable, filter],
+        );
+      })
+      .catch((error: unknown) => {
+        // 55P03 lock_not_available: an insert is in flight; try again after the next batch.
+        if ((error as { code?: string }).code !== '55P03' && (error as { driverError?: { code?: string } }).driverError?.code !== '55P03') throw error;
+      });
+  }
+
+  /**
+   * Applies the streams' limits like JetStream's limits retention (discard old): messages older
+   * than `maxAgeMs`, and the oldest beyond `maxBytes` (payload and headers), are removed with
+   * their delivery state, whether or not every consumer has seen them.
+   */
+  async enforceLimits(): Promise<void> {
+    for (const spec of this.streams.values()) {
+      if (spec.maxAgeMs && spec.maxAgeMs > 0) {
+        await this.db.query(
+          `WITH gone AS (DELETE FROM ${this.schema}.message WHERE stream = $1 AND published_at < now() - $2 * interval '1 millisecond' RETURNING seq)
+           DELETE FROM ${this.schema}.delivery WHERE seq IN (SELECT seq FROM gone)`,
+          [spec.name, spec.maxAgeMs],
+        );
+      }
+      if (spec.maxBytes && spec.maxBytes > 0) {
+        await this.db.query(
+          `WITH sized AS (
+             SELECT seq, sum(octet_length(data) + octet_length(headers::text)) OVER (ORDER BY seq DESC) AS kept
+               FROM ${this.schema}.message WHERE stream = $1),
+           gone AS (DELETE FROM ${this.schema}.message WHERE seq IN (SELECT seq FROM sized WHERE kept > $2) RETURNING seq)
+           DELETE FROM ${this.schema}.delivery WHERE seq IN (SELECT seq FROM gone)`,
+          [spec.name, spec.maxBytes],
+        );
+      }
+    }
+  }
+
+  onDeadLetter(listener: DeadLetterListener): () => void {
+    return this.notices.listen(listener);
+  }
+
+  async backlog(): Promise<Record<string, ConsumerBacklog>> {
+    const result: Record<string, ConsumerBacklog> = {};
+    for (const spec of this.consumers.values()) {
+      const rows: Array<{ pending: number; redelivering: number }> = await this.db.query(
+        `SELECT count(*) FILTER (WHERE d.seq IS NULL OR d.state = 'pending')::int AS pending,
+                count(*) FILTER (WHERE d.state = 'pending' AND d.attempts > 0 AND d.lease_until IS NULL)::int AS redelivering
+           FROM ${this.schema}.message m
+           LEFT JOIN ${this.schema}.delivery d ON d.consumer = $1 AND d.seq = m.seq
+          WHERE m.stream = $2 AND m.subject ~ $3 AND m.seq > (SELECT ack_floor FROM ${this.schema}.consumer WHERE name = $1)`,
+        [spec.durable, spec.stream, subjectFilterToRegex(spec.filterSubject)],
+      );
+      result[spec.durable] = rows[0] ?? { pending: 0, redelivering: 0 };
+    }
+    return result;
   }
 
   async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Reply> {
@@ -261,8 +351,10 @@ export class EmbeddedBus implements MessageBus {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    clearInterval(this.retention);
     for (const sub of [...this.subscriptions.values()]) await sub.stop();
     this.closed = true;
+    await this.retentionRun;
     await this.db.destroy();
   }
 }

@@ -12,9 +12,16 @@ describeMessageBusContract('JetStream', async () => {
     streams.forEach((s) => created.add(s.name));
     await provision(streams);
   };
+  const reopened: JetStreamBus[] = [];
   return {
     bus,
+    reopen: async () => {
+      const next = await JetStreamBus.connect({ servers, name: 'contract-test-restarted' });
+      reopened.push(next);
+      return next;
+    },
     cleanup: async () => {
+      for (const next of reopened) await next.close();
       const jsm = await jetstreamManager(bus.connection);
       for (const name of created) await jsm.streams.delete(name).catch(() => undefined);
       await bus.close();

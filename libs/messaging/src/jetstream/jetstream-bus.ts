@@ -10,10 +10,11 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { PalisadeError } from '@palisade/errors';
-import { DEAD_LETTER_STREAM, deadLetterSubject, type BusHealth, type CommandHandler, type ConsumerSpec, type MessageBus, type MessageHandler, type RequestOptions, type StreamSpec, type Subscription } from '../bus';
+import { DEAD_LETTER_STREAM, deadLetterSubject, type BusHealth, type CommandHandler, type ConsumerBacklog, type ConsumerSpec, type MessageBus, type MessageHandler, type RequestOptions, type StreamSpec, type Subscription } from '../bus';
+import { DeadLetterNotices, deadLetterAlert, deadLetterOf, raisesAlert, type DeadLetterListener } from '../dead-letter-notice';
 import { CommandError, CommandErrorCodes, errorReplyHeaders } from '../command-error';
 import { MessageHeaders, type DeliveredMessage, type OutgoingMessage, type PublishResult, type Reply } from '../message';
-import { decideAfterFailure, describeError, isBeyondLimit } from '../redelivery';
+import { decideAfterFailure, describeError, isBeyondLimit, transientBackoff } from '../redelivery';
 import { assertSubjectFilter } from '../subject-filter';
 import { currentTraceHeaders, handleInConsumerSpan, handleInServerSpan } from '../trace-context';
 import { ensureStream, ensureConsumer } from './provisioning';
@@ -27,6 +28,25 @@ export interface JetStreamBusOptions {
 }
 
 const NANOS_PER_MS = 1_000_000;
+
+/** How long one pull waits for a message (the server's minimum is 1 s); bounds how long a stop waits. */
+const PULL_EXPIRES_MS = 1_000;
+
+/**
+ * Whether the server honours `+TERM <reason>`. Before 2.10.4 it does not know the reason form and
+ * redelivers such a message forever; a plain `+TERM` works on every supported version.
+ */
+export function termTakesReason(serverVersion: string | undefined): boolean {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(serverVersion ?? '');
+  if (!match) return false;
+  const [major, minor, patch] = match.slice(1).map(Number);
+  if (major !== 2) return major > 2;
+  if (minor !== 10) return minor > 10;
+  return patch >= 4;
+}
+
+/** Per consumer: transient failures this process saw per stream sequence (JetStream counts every delivery). */
+type TransientCounts = Map<number, number>;
 
 function toRecord(hdrs: MsgHdrs | undefined): Record<string, string> {
   const record: Record<string, string> = {};
@@ -44,6 +64,8 @@ function toHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
 /** The distributed adapter of the messaging port, on NATS JetStream. */
 export class JetStreamBus implements MessageBus {
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly consumers = new Map<string, ConsumerSpec>();
+  private readonly notices = new DeadLetterNotices();
   /** Follows the connection's status events from the start, so health never guesses. */
   private connected = true;
 
@@ -110,29 +132,53 @@ export class JetStreamBus implements MessageBus {
       max_deliver: -1,
     });
     const consumer = await this.js.consumers.get(spec.stream, spec.durable);
-    const messages = await consumer.consume({ max_messages: 16 });
     let running = true;
+    const transient: TransientCounts = new Map();
+    // One message at a time, pulled when the previous one is settled: nothing waits in a client
+    // buffer while its ack wait runs out, so a slow handler never causes redeliveries of others.
     const loop = (async () => {
-      for await (const msg of messages) {
-        await this.deliver(spec, msg, handler);
+      while (running && !this.nc.isClosed()) {
+        let msg: JsMsg | null;
+        try {
+          msg = await consumer.next({ expires: PULL_EXPIRES_MS });
+        } catch {
+          // Disconnected, or the server is restarting: try again shortly.
+          if (running) await new Promise((r) => setTimeout(r, 250));
+          continue;
+        }
+        if (msg === null) continue;
+        if (!running) {
+          // Stopping: leave it to the next consumer at once rather than after the ack wait.
+          msg.nak();
+          break;
+        }
+        await this.deliver(spec, msg, handler, transient).catch(() => {
+          // Settling failed (the connection dropped): the ack wait redelivers it.
+        });
       }
-    })().finally(() => {
-      running = false;
-    });
+    })();
     const subscription: Subscription = {
       name: spec.durable,
       isRunning: () => running && !this.nc.isClosed(),
       stop: async () => {
-        await messages.close();
+        running = false;
         await loop.catch(() => undefined);
         this.subscriptions.delete(spec.durable);
+        this.consumers.delete(spec.durable);
       },
     };
     this.subscriptions.set(spec.durable, subscription);
+    this.consumers.set(spec.durable, spec);
     return subscription;
   }
 
-  private async deliver(spec: ConsumerSpec, msg: JsMsg, handler: MessageHandler): Promise<void> {
+  /** Finishes a message for good once its dead letter is stored, in a form every server version honours. */
+  private terminate(msg: JsMsg, reason: string): void {
+    if (termTakesReason(this.nc.info?.version)) msg.term(reason);
+    else msg.term();
+  }
+
+  private async deliver(spec: ConsumerSpec, msg: JsMsg, handler: MessageHandler, transient: TransientCounts): Promise<void> {
     const headers = toRecord(msg.headers);
     const attempt = msg.info.deliveryCount;
     const delivered: DeliveredMessage = {
@@ -144,40 +190,71 @@ export class JetStreamBus implements MessageBus {
       attempt,
       working: () => msg.working(),
     };
-    if (isBeyondLimit(spec, attempt)) {
-      await this.deadLetter(spec, delivered, { code: 'DELIVERY_LIMIT', message: `delivered ${attempt} times without an outcome (handler process died)` });
-      msg.term('delivery limit');
+    // Deliveries before this process first saw the message are of unknown outcome (a restart
+    // forgets transient failures): they are taken as transient, never as a dying handler.
+    if (!transient.has(msg.seq)) {
+      transient.set(msg.seq, attempt - 1);
+      // Messages finished by another replica never come back here: keep the map bounded.
+      if (transient.size > 10_000) transient.delete(transient.keys().next().value as number);
+    }
+    const transientFailures = transient.get(msg.seq) ?? 0;
+    if (isBeyondLimit(spec, attempt, transientFailures)) {
+      await this.finishDead(spec, msg, delivered, { code: 'DELIVERY_LIMIT', message: `delivered ${attempt} times without an outcome (handler process died)` }, 'delivery limit', transient);
       return;
     }
     try {
       await handleInConsumerSpan(spec.durable, delivered, handler);
+      transient.delete(msg.seq);
       await msg.ackAck().catch(() => false);
     } catch (error: unknown) {
-      const outcome = decideAfterFailure(spec, attempt, error);
+      const outcome = decideAfterFailure(spec, attempt - transientFailures, error, attempt);
       if (outcome.kind === 'retry') {
+        if (outcome.transient) transient.set(msg.seq, transientFailures + 1);
         msg.nak(outcome.delayMs);
         return;
       }
-      await this.deadLetter(spec, delivered, describeError(error));
-      msg.term(outcome.reason);
+      await this.finishDead(spec, msg, delivered, describeError(error), outcome.reason, transient);
     }
   }
 
+  private async finishDead(spec: ConsumerSpec, msg: JsMsg, delivered: DeliveredMessage, error: { code: string; message: string }, reason: string, transient: TransientCounts): Promise<void> {
+    try {
+      await this.deadLetter(spec, delivered, error);
+    } catch {
+      // The dead letter is not stored: keep the message, and try again later.
+      msg.nak(transientBackoff([], delivered.attempt));
+      return;
+    }
+    transient.delete(msg.seq);
+    this.terminate(msg, reason);
+  }
+
   private async deadLetter(spec: ConsumerSpec, message: DeliveredMessage, error: { code: string; message: string }): Promise<void> {
+    const dead = deadLetterOf(spec, message, error);
     await this.publish({
       id: `${spec.durable}:${message.id}`,
       subject: deadLetterSubject(spec.stream, spec.durable),
       schema: message.schema,
       data: message.data,
-      headers: {
-        ...message.headers,
-        [MessageHeaders.errorCode]: error.code,
-        [MessageHeaders.errorMessage]: error.message.replace(/[\r\n]+/g, ' ').slice(0, 1024),
-        [MessageHeaders.deadLetterSubject]: message.subject,
-        [MessageHeaders.deadLetterConsumer]: spec.durable,
-        [MessageHeaders.deadLetterAttempts]: String(message.attempt),
-      },
+      headers: dead.headers,
     });
+    const notice = dead.notice;
+    this.notices.emit(notice);
+    // The alert is best effort: the dead letter itself is what must not be lost.
+    if (raisesAlert(notice)) await this.publish(deadLetterAlert(notice, this.options.name)).catch(() => undefined);
+  }
+
+  onDeadLetter(listener: DeadLetterListener): () => void {
+    return this.notices.listen(listener);
+  }
+
+  async backlog(): Promise<Record<string, ConsumerBacklog>> {
+    const result: Record<string, ConsumerBacklog> = {};
+    for (const spec of this.consumers.values()) {
+      const info = await this.jsm.consumers.info(spec.stream, spec.durable).catch(() => undefined);
+      if (info) result[spec.durable] = { pending: info.num_pending + info.num_ack_pending, redelivering: info.num_redelivered };
+    }
+    return result;
   }
 
   async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Reply> {

@@ -16,7 +16,8 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, dupl
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
-    duplicate_window: duplicateWindowNanos,
+    // The server refuses a de-duplication window longer than the stream keeps messages.
+    duplicate_window: spec.maxAgeMs && spec.maxAgeMs > 0 ? Math.min(duplicateWindowNanos, spec.maxAgeMs * NANOS_PER_MS) : duplicateWindowNanos,
     max_age: (spec.maxAgeMs ?? 0) * NANOS_PER_MS,
     max_bytes: spec.maxBytes && spec.maxBytes > 0 ? spec.maxBytes : -1,
   };

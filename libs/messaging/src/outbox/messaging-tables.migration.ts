@@ -36,3 +36,24 @@ export class MessagingTables1764000000001 implements MigrationInterface {
     await runner.query(`DROP TABLE ${s}.outbox`);
   }
 }
+
+/**
+ * Outbox claims: a relay marks the rows it is about to publish (its PostgreSQL session and a
+ * lease) in a short statement, then publishes without holding any lock or transaction.
+ */
+export class OutboxClaims1764000000002 implements MigrationInterface {
+  name = 'OutboxClaims1764000000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`ALTER TABLE ${s}.outbox ADD COLUMN claimed_by int, ADD COLUMN claimed_until timestamptz`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`ALTER TABLE ${s}.outbox DROP COLUMN claimed_by, DROP COLUMN claimed_until`);
+  }
+}
+
+/** Every migration of the outbox and inbox tables, in order: what a service runs in its schema. */
+export const MESSAGING_MIGRATIONS = [MessagingTables1764000000001, OutboxClaims1764000000002] as const;

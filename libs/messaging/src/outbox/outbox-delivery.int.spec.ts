@@ -6,7 +6,7 @@ import { startTelemetry } from '@palisade/telemetry';
 import { dropSchemas, runCleanups, spawnNode, startNatsServer, testDatabaseUrl, waitFor, type ChildHandle, type NatsServerHandle } from '@palisade/testing';
 import { EmbeddedBus } from '../embedded/embedded-bus';
 import { JetStreamBus } from '../jetstream/jetstream-bus';
-import { MessagingTables1764000000001 } from './messaging-tables.migration';
+import { MESSAGING_MIGRATIONS } from './messaging-tables.migration';
 import { addToOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { EffectTable1764000000100, StateTable1764000000101 } from '../__fixtures__/effect-store';
@@ -68,9 +68,9 @@ async function withRelay<T>(fn: (relay: OutboxRelay) => Promise<T>): Promise<T> 
 
 beforeAll(async () => {
   nats = await startNatsServer({ jetstream: true });
-  producer = await openServiceStore({ url: databaseUrl, schema: schemas.producer, migrations: [MessagingTables1764000000001, StateTable1764000000101] });
+  producer = await openServiceStore({ url: databaseUrl, schema: schemas.producer, migrations: [...MESSAGING_MIGRATIONS, StateTable1764000000101] });
   for (const schema of [schemas.a, schemas.b]) {
-    const ds = await openServiceStore({ url: databaseUrl, schema, migrations: [MessagingTables1764000000001, EffectTable1764000000100] });
+    const ds = await openServiceStore({ url: databaseUrl, schema, migrations: [...MESSAGING_MIGRATIONS, EffectTable1764000000100] });
     await ds.destroy();
   }
 });

@@ -90,10 +90,10 @@ describe('bootstrap administrator', () => {
 });
 
 describe('legacy (couch) login and adduser', () => {
-  it('refuses sign-up when it is closed', async () => {
+  it('refuses sign-up when it is closed, answering as for a wrong password (no account enumeration)', async () => {
     const answer = await couchPut('mallory', { password: 'long enough pw', email: 'm@example.org' });
-    expect(answer.status).toBe(403);
-    expect(answer.body).toMatchObject({ code: 'PAL_ERR_SIGNUP_CLOSED' });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({ code: 'PAL_ERR_BAD_CREDENTIALS', error: 'incorrect username or password: sign-up is closed: an administrator creates accounts' });
   });
 
   it('lets an admin create users, validating them, and stores only an argon2id hash', async () => {

@@ -4,6 +4,7 @@ import { Authenticator, type RegistryRoute } from '../http/registry-request';
 import { AccountDirectory } from './account-directory';
 import { AccountService } from './auth/account-service';
 import { BootstrapAdmin } from './auth/bootstrap-admin';
+import { passwordThrottleProvider } from './auth/password-throttle';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { TokenIssuer } from './auth/token-issuer';
 import { CouchLoginRoute } from './routes/couch-login.route';
@@ -52,6 +53,7 @@ export const accountEntities: Function[] = [];
     UserStore,
     TokenStore,
     LoginSessionStore,
+    passwordThrottleProvider,
     AccountService,
     TokenIssuer,
     TokenAuthenticator,

@@ -1,12 +1,15 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER, SERVICE_CONFIG } from '@palisade/platform';
 import type { Logger } from '@palisade/config';
 import { isPalisadeError } from '@palisade/errors';
 import { gatewaySettings } from '../gateway.config';
 import { RegistryHttpError } from './registry-errors';
+import { bodyPolicyOf, limitRequestBody } from './request-bodies';
+import { runInRequest } from './request-context';
 import { Authenticator, REGISTRY_ROUTES, type Principal, type RegistryReply, type RegistryRequest, type RegistryRoute } from './registry-request';
+import { ipInRanges } from '../accounts/credentials/cidr';
 import { externalRegistryUrl, splitViewPrefix } from './view-path';
 
 /**
@@ -30,8 +33,27 @@ export class RegistryRouter implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.route({ method: ['GET', 'PUT', 'POST', 'DELETE'], url: '/*', handler: (req, reply) => this.dispatch(req, reply) });
-    fastify.route({ method: ['GET', 'PUT', 'POST', 'DELETE'], url: '/', handler: (req, reply) => this.dispatch(req, reply) });
+    // Every method: those no route serves get a 404 in the registry's shape, not the framework's.
+    const method = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'];
+    const options = {
+      method,
+      handler: (req: FastifyRequest, reply: FastifyReply) => runInRequest({ clientIp: req.ip }, () => this.dispatch(req, reply)),
+      // Per-route body limits and encodings, checked before the body is read or parsed.
+      preParsing: async (req: FastifyRequest, _reply: FastifyReply, payload: NodeJS.ReadableStream) =>
+        req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? payload : limitRequestBody(req, payload, this.bodyPolicy(req)),
+      // Failures before the handler (unparsable JSON, a wrong content type, a body past the limit)
+      // are answered in the registry's shape too.
+      errorHandler: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => this.sendError(reply, frameworkError(error), `${req.method} ${req.raw.url ?? '/'}`),
+    };
+    fastify.route({ ...options, url: '/*' });
+    fastify.route({ ...options, url: '/' });
+  }
+
+  private bodyPolicy(req: FastifyRequest) {
+    const rawUrl = req.raw.url ?? '/';
+    const queryAt = rawUrl.indexOf('?');
+    const { path } = splitViewPrefix(queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt), this.settings.views, this.settings.defaultView);
+    return bodyPolicyOf(req.method, rawUrl, path, this.settings.maxTarballBytes);
   }
 
   private async dispatch(req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -49,7 +71,7 @@ export class RegistryRouter implements OnModuleInit {
       query: new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1)),
       headers: req.headers,
       body: req.body,
-      registryUrl: externalRegistryUrl(this.settings.publicUrl, req.headers, prefix),
+      registryUrl: externalRegistryUrl(this.settings.publicUrl, req.headers, prefix, this.settings.trustedProxies.length > 0 && ipInRanges(req.socket.remoteAddress ?? '', this.settings.trustedProxies)),
       principal: () => (principal ??= this.authenticator.authenticate(req.headers.authorization, req.ip)),
     };
     try {
@@ -77,6 +99,10 @@ export class RegistryRouter implements OnModuleInit {
   }
 
   private async sendError(reply: FastifyReply, error: unknown, what: string): Promise<void> {
+    // A body stream that fails before its first byte lands here with the success reply's headers
+    // (octet-stream, etag, cache-control) already set: an error answer carries none of them.
+    for (const header of ['etag', 'cache-control', 'content-length']) reply.removeHeader(header);
+    reply.type('application/json; charset=utf-8');
     if (error instanceof RegistryHttpError) {
       if (error.status >= 500) this.logger.warn({ err: error, request: what }, error.message);
       await reply.status(error.status).headers(error.headers).send(error.toBody());
@@ -86,4 +112,21 @@ export class RegistryRouter implements OnModuleInit {
     const code = isPalisadeError(error) ? error.code : 'INTERNAL';
     await reply.status(500).send({ error: 'internal error; the registry logged the details', code });
   }
+}
+
+/** Fastify's own request errors (content type, JSON syntax, body size) as registry errors. */
+function frameworkError(error: FastifyError): unknown {
+  if (error instanceof RegistryHttpError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new RegistryHttpError('PAL_ERR_TOO_LARGE', 'the request body is larger than this route accepts', { cause: error });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new RegistryHttpError('PAL_ERR_UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json', { cause: error });
+    default:
+      break;
+  }
+  const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+  if (status >= 400 && status < 500) return new RegistryHttpError('PAL_ERR_BAD_REQUEST', error.message, { cause: error });
+  return error;
 }

@@ -6,17 +6,21 @@ export function splitViewPrefix(rawPath: string, views: readonly string[], defau
 }
 
 /**
- * The registry URL as the client sees it: the configured public URL, or the request's own
- * host and scheme (honouring a reverse proxy's X-Forwarded-* headers), plus the view prefix.
+ * The registry URL as the client sees it, plus the view prefix: the configured public URL, else
+ * the request's `Host`. A reverse proxy's X-Forwarded-Host/-Proto are honoured only when the
+ * connection comes from one (`fromTrustedProxy`); from anyone else they are ignored, so a client
+ * cannot point tarball or login URLs at another host.
  */
 export function externalRegistryUrl(
   publicUrl: string | undefined,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   prefix: string,
+  fromTrustedProxy = false,
 ): string {
   if (publicUrl) return `${publicUrl.replace(/\/+$/, '')}${prefix}`;
   const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
-  const proto = first(headers['x-forwarded-proto']) ?? 'http';
-  const host = first(headers['x-forwarded-host']) ?? first(headers.host) ?? '127.0.0.1';
+  const forwardedProto = fromTrustedProxy ? first(headers['x-forwarded-proto']) : undefined;
+  const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : 'http';
+  const host = (fromTrustedProxy ? first(headers['x-forwarded-host']) : undefined) ?? first(headers.host) ?? '127.0.0.1';
   return `${proto}://${host}${prefix}`;
 }

@@ -22,6 +22,8 @@ import { TarballRoute } from './routes/tarball.route';
 import { VisibilityRoute } from './routes/visibility.route';
 import { MetadataWriter } from './store/metadata-writer';
 import { PackageReader } from './store/package-reader';
+import { PublishClaims } from './store/publish-claims';
+import { PublishClaims1766700000000 } from './store/publish-claims.migration';
 import { PackageSearch } from './store/package-search';
 import { PackagesTables1765000000100 } from './store/packages-tables.migration';
 import { PackagesProvenance1766100000100 } from './store/packages-provenance.migration';
@@ -51,7 +53,7 @@ export const packageRoutes: Type<RegistryRoute>[] = [
   PackumentRoute,
 ];
 
-export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100, PackagesProvenance1766100000100, PackagesUpstream1766300000100];
+export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100, PackagesProvenance1766100000100, PackagesUpstream1766300000100, PublishClaims1766700000000];
 // Raw SQL over the migrated tables; no TypeORM entities.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const packageEntities: Function[] = [];
@@ -71,6 +73,7 @@ export const packageEntities: Function[] = [];
     PackageSearch,
     ReadModelWriter,
     MetadataWriter,
+    PublishClaims,
     IngestClient,
     PublishService,
     MetadataService,

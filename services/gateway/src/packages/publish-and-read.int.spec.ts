@@ -37,7 +37,8 @@ describe('publish', () => {
       description: `${widget} does things`,
       'dist-tags': { latest: '1.0.0' },
       maintainers: [{ name: 'alice', email: 'alice@example.test' }],
-      readme: `# ${widget}\n`,
+      // The client's readme is not forwarded: ingest records the tarball's README (this one has none).
+      readme: '',
       keywords: ['ui'],
     });
     const version = (doc.json.versions as Record<string, Record<string, unknown>>)['1.0.0'];

@@ -4,16 +4,16 @@ import { Commands, decodeMessage, encodeMessage, type CommandDefinition, type Re
 import { CommandError, CommandErrorCodes, type MessageBus } from '@palisade/messaging';
 import { MESSAGE_BUS } from '@palisade/platform';
 import { RegistryHttpError } from '../http/registry-errors';
-import { PromotionRefusal } from './promotion-refusal';
+import { promotionRefusal } from './promotion-refusal';
 
 /** A dry run decides every known version: give it longer than a single promotion. */
 export const PROMOTION_TIMEOUT_MS = 30_000;
 
 type Refused = { case: 'rejected'; value: Rejection } | { case: undefined; value?: undefined };
 
-/** A rejection becomes a `PromotionRefusal` (answered with its reasons). */
+/** A rejection becomes a `ServiceRefusal` (answered with its reasons). */
 function refused(outcome: Refused): never {
-  if (outcome.case === 'rejected') throw PromotionRefusal.of(outcome.value);
+  if (outcome.case === 'rejected') throw promotionRefusal(outcome.value);
   throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the promotion service answered without an outcome');
 }
 

@@ -1,9 +1,8 @@
 import type { Rejection } from '@palisade/contracts';
-import { RegistryErrors, RegistryHttpError, type RegistryErrorCode } from '../http/registry-errors';
-import type { RegistryReply } from '../http/registry-request';
+import { ServiceRefusal, type RefusalStatuses } from '../http/service-refusal';
 
-/** How each promotion rejection code is answered over HTTP. */
-const STATUS_OF: Readonly<Record<string, RegistryErrorCode>> = {
+/** How each promotion rejection code is answered over HTTP (others: 400). */
+const STATUS_OF: RefusalStatuses = {
   PROMOTION_POLICY_VIOLATION: 'PAL_ERR_POLICY_REFUSED',
   PROMOTION_APPROVER_NOT_ALLOWED: 'PAL_ERR_FORBIDDEN',
   PROMOTION_UNKNOWN_VIEW: 'PAL_ERR_BAD_REQUEST',
@@ -11,35 +10,5 @@ const STATUS_OF: Readonly<Record<string, RegistryErrorCode>> = {
   PROMOTION_UNKNOWN_VERSION: 'PAL_ERR_NOT_FOUND',
 };
 
-/**
- * A refusal by the promotion service, answered with every reason it gave: `{ error, code,
- * reason, reasons }` (`reason` is the service's own code, e.g. PROMOTION_POLICY_VIOLATION).
- */
-export class PromotionRefusal extends RegistryHttpError {
-  private constructor(
-    code: RegistryErrorCode,
-    detail: string,
-    readonly reason: string,
-    readonly reasons: readonly string[],
-  ) {
-    super(code, detail);
-  }
-
-  static of(rejection: Rejection): PromotionRefusal {
-    return new PromotionRefusal(STATUS_OF[rejection.code] ?? 'PAL_ERR_BAD_REQUEST', rejection.message, rejection.code, rejection.problems);
-  }
-
-  reply(): RegistryReply {
-    return { status: RegistryErrors[this.code].status, body: { ...this.toBody(), reason: this.reason, reasons: [...this.reasons] } };
-  }
-}
-
-/** Runs a route's work and answers a refusal with its reasons instead of the bare error body. */
-export async function answeringRefusals(work: () => Promise<RegistryReply>): Promise<RegistryReply> {
-  try {
-    return await work();
-  } catch (e: unknown) {
-    if (e instanceof PromotionRefusal) return e.reply();
-    throw e;
-  }
-}
+/** A refusal by the promotion service, as the gateway answers it. */
+export const promotionRefusal = (rejection: Rejection): ServiceRefusal => ServiceRefusal.of(rejection, STATUS_OF);

@@ -1,6 +1,7 @@
 import { Module, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import type { RegistryRoute } from '../http/registry-request';
+import { PackagesModule } from '../packages/packages.module';
 import { PromotionClient } from './promotion-client';
 import { ApproveRoute } from './routes/approve.route';
 import { PolicyApplyRoute, PolicyShowRoute } from './routes/policy.routes';
@@ -15,6 +16,7 @@ export const promotionMigrations: Array<new () => MigrationInterface> = [ViewDis
 
 /** The promotion API under `/-/palisade/v1/`, forwarded to the promotion service. */
 @Module({
+  imports: [PackagesModule],
   providers: [PromotionClient, ...promotionRoutes],
   exports: [...promotionRoutes],
 })

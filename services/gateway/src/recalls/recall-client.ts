@@ -4,7 +4,7 @@ import { Commands, decodeMessage, encodeMessage, type CommandDefinition, type Re
 import { CommandError, CommandErrorCodes, type MessageBus } from '@palisade/messaging';
 import { MESSAGE_BUS } from '@palisade/platform';
 import { RegistryHttpError } from '../http/registry-errors';
-import { RecallRefusal } from './recall-refusal';
+import { recallRefusal } from './recall-refusal';
 
 /** Opening a case resolves versions and plans every view's quarantine before answering. */
 export const RECALL_TIMEOUT_MS = 15_000;
@@ -12,13 +12,13 @@ export const RECALL_TIMEOUT_MS = 15_000;
 type Refused = { case: 'rejected'; value: Rejection } | { case: undefined; value?: undefined };
 
 function refused(outcome: Refused): never {
-  if (outcome.case === 'rejected') throw RecallRefusal.of(outcome.value);
+  if (outcome.case === 'rejected') throw recallRefusal(outcome.value);
   throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the recall service answered without an outcome');
 }
 
 type Init<D extends CommandDefinition> = MessageInitShape<D['request']>;
 
-/** The recall service's commands; a refusal becomes a `RecallRefusal`, a silent service a 503. */
+/** The recall service's commands; a refusal becomes a `ServiceRefusal`, a silent service a 503. */
 @Injectable()
 export class RecallClient {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}

@@ -1,8 +1,8 @@
 import type { Rejection } from '@palisade/contracts';
-import { RegistryHttpError, type RegistryErrorCode } from '../http/registry-errors';
+import { ServiceRefusal, type RefusalStatuses } from '../http/service-refusal';
 
 /** How each recall rejection code is answered over HTTP (others: 400). */
-const STATUS_OF: Readonly<Record<string, RegistryErrorCode>> = {
+const STATUS_OF: RefusalStatuses = {
   RECALL_NOT_FOUND: 'PAL_ERR_NOT_FOUND',
   RECALL_NO_MATCHING_VERSION: 'PAL_ERR_NOT_FOUND',
   RECALL_CLOSED: 'PAL_ERR_CONFLICT',
@@ -13,27 +13,5 @@ const STATUS_OF: Readonly<Record<string, RegistryErrorCode>> = {
   RECALL_INVALID_RANGE: 'PAL_ERR_BAD_REQUEST',
 };
 
-/**
- * A refusal by the recall service, answered with its message and every problem it listed:
- * `{ error, code, reason, reasons }`, `reason` being the service's own code (e.g. RECALL_SELF_APPROVAL).
- * A rejection the service marks retryable is a 503.
- */
-export class RecallRefusal extends RegistryHttpError {
-  private constructor(
-    code: RegistryErrorCode,
-    detail: string,
-    readonly reason: string,
-    readonly reasons: readonly string[],
-  ) {
-    super(code, detail);
-  }
-
-  static of(rejection: Rejection): RecallRefusal {
-    const code = rejection.retryable ? 'PAL_ERR_UNAVAILABLE' : (STATUS_OF[rejection.code] ?? 'PAL_ERR_BAD_REQUEST');
-    return new RecallRefusal(code, rejection.message || rejection.code, rejection.code, rejection.problems);
-  }
-
-  override toBody(): { error: string; code: RegistryErrorCode; reason: string; reasons: string[] } {
-    return { ...super.toBody(), reason: this.reason, reasons: [...this.reasons] };
-  }
-}
+/** A refusal by the recall service, as the gateway answers it. */
+export const recallRefusal = (rejection: Rejection): ServiceRefusal => ServiceRefusal.of(rejection, STATUS_OF);

@@ -2,7 +2,6 @@ import { Module, type Type } from '@nestjs/common';
 import type { RegistryRoute } from '../http/registry-request';
 import { gatewaySettingsProvider } from '../packages/application/gateway-settings.provider';
 import { PackagesModule } from '../packages/packages.module';
-import { RecallBodyLimits } from './body-limits';
 import { RecallAccess } from './recall-access';
 import { RecallClient } from './recall-client';
 import { AlertsRoute } from './routes/alerts.route';
@@ -23,7 +22,7 @@ export const recallRoutes: Type<RegistryRoute>[] = [
 /** The recall API under `/-/palisade/v1/` (recalls, deployments, alerts), forwarded to the recall service. */
 @Module({
   imports: [PackagesModule],
-  providers: [gatewaySettingsProvider, RecallClient, RecallAccess, RecallBodyLimits, ...recallRoutes],
+  providers: [gatewaySettingsProvider, RecallClient, RecallAccess, ...recallRoutes],
   exports: [...recallRoutes],
 })
 export class RecallsModule {}

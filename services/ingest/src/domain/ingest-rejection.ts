@@ -22,6 +22,8 @@ export const IngestRejectionCode = {
   ManifestMismatch: 'INGEST_MANIFEST_MISMATCH',
   /** The recorded manifest would be larger than PALISADE_INGEST_MAX_MANIFEST_BYTES. */
   ManifestTooLarge: 'INGEST_MANIFEST_TOO_LARGE',
+  /** Checking the publish took longer than its budget, or the gateway's deadline passed: nothing is recorded. */
+  PublishTimeout: 'INGEST_PUBLISH_TIMEOUT',
   /** name@version is (or was) recorded; a version is never recorded twice, even after unpublish. */
   VersionExists: 'INGEST_VERSION_EXISTS',
   /** The blob store could not be read; the same request may pass later. */

@@ -44,9 +44,11 @@ describe('buildRecordedManifest', () => {
     });
   });
 
-  it('keeps the client readme, capped at 64 KiB, and uses the tarball readme when npm found none', () => {
-    expect(build({ readme: 'mine' }).readme).toBe('mine');
-    expect((build({ readme: 'x'.repeat(100 * 1024) }).readme as string).length).toBe(64 * 1024);
-    expect(build({ readme: 'ERROR: No README data found!' }).readme).toBe('# from the tarball');
+  it('takes the readme from the tarball only: a client readme (an 11 MiB one too) is ignored', () => {
+    expect(build({ readme: 'mine', readmeFilename: 'MINE.md' })).toMatchObject({ readme: '# from the tarball', readmeFilename: 'README.md' });
+    expect(build({ readme: 'x'.repeat(11 * 1024 * 1024) }).readme).toBe('# from the tarball');
+    const bare = buildRecordedManifest({ manifest: { name: 'demo', version: '1.0.0', readme: 'not in the package' }, name: 'demo', version: '1.0.0', digests, inspection: { ...inspection, readme: undefined } });
+    expect(bare).not.toHaveProperty('readme');
+    expect(bare).not.toHaveProperty('readmeFilename');
   });
 });

@@ -2,14 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@palisade/config';
-import { Events, Severity, VersionSource, encodeMessage, timestampFromDate, type PublishAccepted, type PublishReplySchema, type PublishRequest } from '@palisade/contracts';
+import { Events, Severity, VersionSource, encodeMessage, timestampDate, timestampFromDate, type PublishAccepted, type PublishReplySchema, type PublishRequest } from '@palisade/contracts';
 import { addToOutbox } from '@palisade/messaging';
 import { compareManifests, validatePackageName, validateVersion } from '@palisade/npm-tarball';
 import { DATA_SOURCE, LOGGER, METRICS } from '@palisade/platform';
 import { createCounter, type Counter, type Registry } from '@palisade/telemetry';
 import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
 import { checkProvenance, type ProvenanceRecord } from '../domain/provenance/check-provenance';
-import { clientDist, identityProblems, parsePublishedManifest, type Manifest } from '../domain/published-manifest';
+import { clientDist, identityProblems, installFieldShapeProblems, parsePublishedManifest, type Manifest } from '../domain/published-manifest';
 import { buildRecordedManifest } from '../domain/recorded-manifest';
 import { integrityProblems, sriAlgorithm, type TarballDigests } from '../domain/tarball-digests';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
@@ -32,6 +32,8 @@ interface CheckedPublish {
   digests: TarballDigests;
   recorded: Manifest;
   provenance?: { blobKey: string; record: ProvenanceRecord };
+  /** Epoch ms after which the version must not be recorded. */
+  deadline: number;
 }
 
 /**
@@ -61,7 +63,7 @@ export class PublishVersion {
   async run(request: PublishRequest): Promise<PublishReplyInit> {
     const spec = `${request.name}@${request.version}`;
     try {
-      const accepted = await this.#record(await this.#check(request));
+      const accepted = await this.#record(await this.#check(request, this.#deadlineOf(request)));
       this.logger.info({ spec, integrity: accepted.integrity, duplicate: accepted.duplicate }, accepted.duplicate ? 'publish repeated; nothing changed' : 'version ingested');
       this.#outcomes.inc({ outcome: accepted.duplicate ? 'duplicate' : 'accepted' });
       return { outcome: { case: 'accepted', value: accepted } };
@@ -74,12 +76,28 @@ export class PublishVersion {
     }
   }
 
-  async #check(request: PublishRequest): Promise<CheckedPublish> {
+  /** The earlier of ingest's own budget and the deadline the gateway sent (after which it has answered 503). */
+  #deadlineOf(request: PublishRequest): number {
+    const budget = Date.now() + this.settings.publishBudgetMs;
+    const sent = request.deadline ? timestampDate(request.deadline).getTime() : Number.POSITIVE_INFINITY;
+    return Math.min(budget, sent);
+  }
+
+  #assertInTime(deadline: number): void {
+    if (Date.now() > deadline) {
+      throw new IngestRejected(IngestRejectionCode.PublishTimeout, 'the publish took longer than its time budget; nothing was recorded');
+    }
+  }
+
+  async #check(request: PublishRequest, deadline: number): Promise<CheckedPublish> {
+    this.#assertInTime(deadline);
     const { name, version, tarball } = request;
     if (!tarball || !BLOB_KEY.test(tarball.key)) {
       throw new IngestRejected(IngestRejectionCode.BadRequest, 'the publish names no stored tarball (tarball.key must be sha512/<hex>)');
     }
     const manifest = parsePublishedManifest(request.manifestJson);
+    const shapeProblems = installFieldShapeProblems(manifest);
+    if (shapeProblems.length > 0) throw new IngestRejected(IngestRejectionCode.InvalidManifest, 'the published manifest has install fields of the wrong type', shapeProblems);
     const nameProblems = validatePackageName(name);
     if (nameProblems.length > 0) throw new IngestRejected(IngestRejectionCode.InvalidName, `"${name}" is not a valid package name`, nameProblems);
     const versionProblems = validateVersion(version);
@@ -94,7 +112,7 @@ export class PublishVersion {
       maxEntries: this.settings.maxEntries,
       maxUnpackedBytes: this.settings.maxUnpackedBytes,
       maxPackageJsonBytes: this.settings.maxManifestBytes,
-    });
+    }, { deadline });
     const mismatches = [...identityProblems(manifest, name, version), ...compareManifests(manifest, inspection.packageJson, { files: inspection.files })];
     if (mismatches.length > 0) {
       throw new IngestRejected(IngestRejectionCode.ManifestMismatch, "the published manifest does not match the package.json inside the tarball", mismatches);
@@ -106,7 +124,8 @@ export class PublishVersion {
       throw new IngestRejected(IngestRejectionCode.ManifestTooLarge, `the version manifest is ${size} bytes, more than the ${this.settings.maxManifestBytes} allowed`);
     }
     const provenance = await this.#checkProvenance(request, digests, inspection.packageJson);
-    return { request, blobKey: tarball.key, digests, recorded, ...(provenance ? { provenance } : {}) };
+    this.#assertInTime(deadline);
+    return { request, blobKey: tarball.key, digests, recorded, deadline, ...(provenance ? { provenance } : {}) };
   }
 
   /** `npm publish --provenance`: the bundle must describe these bytes and the declared repository. */
@@ -122,10 +141,16 @@ export class PublishVersion {
   #checkDigests(request: PublishRequest, dist: ReturnType<typeof clientDist>, digests: TarballDigests): void {
     const tarball = request.tarball as NonNullable<PublishRequest['tarball']>;
     const problems: string[] = [];
+    // A sha1 shasum alone (or nothing) does not name the bytes well enough: every publish carries sha512.
+    if (sriAlgorithm(dist.integrity) !== 'sha512') {
+      throw new IngestRejected(IngestRejectionCode.IntegrityMismatch, 'the publish must carry dist.integrity with a sha512 hash of the tarball', [
+        `dist.integrity is ${JSON.stringify(dist.integrity ?? null)}`,
+      ]);
+    }
     if (tarball.key !== `sha512/${digests.hex.get('sha512')}`) problems.push(`the stored bytes no longer match their key ${tarball.key}`);
     problems.push(...integrityProblems('tarball.integrity', tarball.integrity, digests));
     if (tarball.size !== 0 && tarball.size !== digests.size) problems.push(`tarball.size is ${tarball.size}, but the stored tarball has ${digests.size} bytes`);
-    if (dist.integrity !== undefined) problems.push(...integrityProblems('dist.integrity', dist.integrity, digests));
+    problems.push(...integrityProblems('dist.integrity', dist.integrity, digests));
     if (problems.length > 0) throw new IngestRejected(IngestRejectionCode.IntegrityMismatch, 'the tarball does not match its integrity', problems);
     if (dist.shasum !== undefined && (typeof dist.shasum !== 'string' || dist.shasum.toLowerCase() !== digests.shasum)) {
       throw new IngestRejected(IngestRejectionCode.ShasumMismatch, 'the tarball does not match its shasum', [
@@ -178,6 +203,9 @@ export class PublishVersion {
       if (!(await this.tarballs.isStored(blobKey)) || (provenance && !(await this.tarballs.isStored(provenance.blobKey)))) {
         throw new IngestRejected(IngestRejectionCode.TarballNotFound, 'the tarball was removed while the publish was checked; send the publish again', [], true);
       }
+      // Checked inside the transaction, after the locks: past the deadline the gateway has told the
+      // client the publish failed, so the version is never recorded (the rollback leaves nothing).
+      this.#assertInTime(checked.deadline);
       const newPackage = !(await versionStore.packageExists(tx, name));
       if (!newPackage && !(await upstreamStore.hasPublishedVersions(tx, name))) await this.#alertShadowing(tx, name, version, request.publisher?.principal);
       const now = new Date();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { VersionSource, type PublishReply, type Rejection } from '@palisade/contracts';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { VersionSource, timestampFromMs, type PublishReply, type Rejection } from '@palisade/contracts';
 import { runCleanups } from '@palisade/testing';
 import { craftedTgz, npmPack, publishedManifest } from '../__fixtures__/tarballs';
 import { startIngest, type IngestHarness } from '../__fixtures__/ingest-harness';
@@ -189,6 +189,50 @@ describe('ingest publish', () => {
     const key = `sha512/${createHash('sha512').update(absent).digest('hex')}`;
     const { reply } = await ingest.publish(absent, { name: 'odd', version: '1.0.0', manifestJson: '{}' }, { key, integrity, size: absent.length });
     expect(rejection(reply)).toMatchObject({ code: 'INGEST_TARBALL_NOT_FOUND', retryable: false });
+  });
+
+  it.each([
+    ['only a sha1 shasum', (dist: Record<string, unknown>) => ({ shasum: dist.shasum })],
+    ['a sha1 integrity', (dist: Record<string, unknown>) => ({ integrity: `sha1-${Buffer.from(String(dist.shasum), 'hex').toString('base64')}`, shasum: dist.shasum })],
+    ['no dist', () => undefined],
+  ])('refuses a publish with %s: sha512 integrity is required', async (_what, distOf) => {
+    const packageJson = pkg('weak-hash', '1.0.0');
+    const bytes = await npmPack({ 'package.json': JSON.stringify(packageJson) });
+    const manifest = publishedManifest(packageJson, bytes);
+    const { reply, ref } = await ingest.publish(bytes, { name: 'weak-hash', version: '1.0.0', manifestJson: JSON.stringify({ ...manifest, dist: distOf(manifest.dist as Record<string, unknown>) }) });
+    expect(rejection(reply)).toMatchObject({ code: 'INGEST_INTEGRITY_MISMATCH', message: expect.stringContaining('sha512') });
+    expect(await ingest.versionRow('weak-hash', '1.0.0')).toBeUndefined();
+    expect(await ingest.blobs.has(ref.key)).toBe(false);
+  });
+
+  it('refuses install fields of the wrong type, which the tarball comparison would read as empty', async () => {
+    const packageJson = pkg('odd-deps', '1.0.0');
+    const bytes = await npmPack({ 'package.json': JSON.stringify(packageJson) });
+    const manifest = { ...publishedManifest(packageJson, bytes), dependencies: true, scripts: ['x'] };
+    const { reply } = await ingest.publish(bytes, { name: 'odd-deps', version: '1.0.0', manifestJson: JSON.stringify(manifest) });
+    expect(rejection(reply)).toMatchObject({ code: 'INGEST_INVALID_MANIFEST', problems: [expect.stringMatching(/^scripts must be/), expect.stringMatching(/^dependencies must be/)] });
+    expect(await ingest.versionRow('odd-deps', '1.0.0')).toBeUndefined();
+  });
+
+  it('never records a publish past the deadline the gateway sent (the client was told it failed)', async () => {
+    const packageJson = pkg('too-late', '1.0.0');
+    const bytes = await npmPack({ 'package.json': JSON.stringify(packageJson) });
+    const { reply, ref } = await ingest.publish(bytes, { name: 'too-late', version: '1.0.0', manifestJson: JSON.stringify(publishedManifest(packageJson, bytes)), deadline: timestampFromMs(Date.now() - 1) });
+    expect(rejection(reply)).toMatchObject({ code: 'INGEST_PUBLISH_TIMEOUT', retryable: false });
+    expect(await ingest.versionRow('too-late', '1.0.0')).toBeUndefined();
+    expect(eventsFor(await ingest.outbox(), 'too-late')).toEqual([]);
+    expect(await ingest.blobs.has(ref.key)).toBe(false);
+  });
+
+  it('refuses data after the tar end-of-archive quickly, with TARBALL_TRAILING_DATA', async () => {
+    const packageJson = pkg('trailing', '1.0.0');
+    const tar = gunzipSync(await npmPack({ 'package.json': JSON.stringify(packageJson) }));
+    const bytes = gzipSync(Buffer.concat([tar, Buffer.alloc(512 * 1024, 0x41)]));
+    const started = Date.now();
+    const { reply, ref } = await ingest.publish(bytes, { name: 'trailing', version: '1.0.0', manifestJson: JSON.stringify(publishedManifest(packageJson, bytes)) });
+    expect(rejection(reply)).toMatchObject({ code: 'INGEST_TARBALL_UNSAFE', problems: [expect.stringMatching(/^TARBALL_TRAILING_DATA: /)] });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await ingest.blobs.has(ref.key)).toBe(false);
   });
 
   it('counts publishes by outcome on /metrics', async () => {

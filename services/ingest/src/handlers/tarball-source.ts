@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { inspectTarball, isTarballError, type TarballInspection, type TarballLimits } from '@palisade/npm-tarball';
+import { inspectTarball, isTarballError, type InspectOptions, type TarballInspection, type TarballLimits } from '@palisade/npm-tarball';
 import { BLOB_STORE, DATA_SOURCE } from '@palisade/platform';
 import { StorageErrorCode, isStorageError, type BlobStore } from '@palisade/storage';
 import { IngestRejected, IngestRejectionCode } from '../domain/ingest-rejection';
@@ -25,10 +25,10 @@ export class TarballSource {
     return this.#read(key, (stream) => digestStream(stream, extraAlgorithms));
   }
 
-  inspect(key: string, limits: TarballLimits): Promise<TarballInspection> {
+  inspect(key: string, limits: TarballLimits, options: InspectOptions = {}): Promise<TarballInspection> {
     return this.#read(key, async (stream) => {
       try {
-        return await inspectTarball(stream, limits);
+        return await inspectTarball(stream, limits, options);
       } catch (e: unknown) {
         throw isTarballError(e) ? tarballRefusal(e) : e;
       }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope, versionStatement } from '@palisade/attestations';
 import { quotedSchemaOf } from '@palisade/persistence';
-import { createInclusionReceipt } from '@palisade/transparency-log';
 import { KEY_PROVIDER, type KeyProvider } from '../keys/key-provider';
 import { KeyRingService } from '../keys/key-ring.service';
 import { attestationEntry } from '../log/log-entries';
@@ -46,8 +45,7 @@ export class Attester {
       const payload = Buffer.from(JSON.stringify(statement), 'utf8');
       const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, key.keyid, (data) => this.provider.sign(key.keyid, data));
       const index = await this.log.append(tx, 'attestation', attestationEntry(envelope));
-      const tree = await this.log.tree(tx);
-      const receipt = createInclusionReceipt(tree, index, await this.log.checkpointAt(tx, tree, index + 1, key));
+      const receipt = await this.log.receipt(tx, index, key);
       await tx.query(
         `INSERT INTO ${s}.attestations (name, version, slot, integrity, predicate_type, envelope, log_index, log_entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [name, version, request.slot, integrity, request.predicateType, JSON.stringify(envelope), index, JSON.stringify(receipt)],

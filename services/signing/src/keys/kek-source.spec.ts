@@ -2,7 +2,8 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { runCleanups, tempDir } from '@palisade/testing';
-import { KEK_FILE, loadKeyEncryptionKey } from './kek-source';
+import { writeFile } from 'node:fs/promises';
+import { generatedKekWarning, KEK_FILE, loadKeyEncryptionKey } from './kek-source';
 
 afterAll(runCleanups);
 
@@ -30,5 +31,25 @@ describe('loadKeyEncryptionKey', () => {
     await loadKeyEncryptionKey(undefined, dir);
     await chmod(join(dir, KEK_FILE), 0o644);
     await expect(loadKeyEncryptionKey(undefined, dir)).rejects.toMatchObject({ code: 'SIGNING_KEK_FILE_UNSAFE' });
+  });
+
+  it('reads a KEK file kept outside the data folder, and refuses it when others can read it', async () => {
+    const dir = await tempDir();
+    const elsewhere = join(await tempDir(), 'kek');
+    const value = randomBytes(32).toString('base64');
+    await writeFile(elsewhere, `${value}\n`, { mode: 0o600 });
+    const loaded = await loadKeyEncryptionKey(undefined, dir, elsewhere);
+    expect([loaded.source, loaded.kek.toBase64(), loaded.path]).toEqual(['kek-file', value, elsewhere]);
+    await expect(stat(join(dir, KEK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+    await chmod(elsewhere, 0o640);
+    await expect(loadKeyEncryptionKey(undefined, dir, elsewhere)).rejects.toMatchObject({ code: 'SIGNING_KEK_FILE_UNSAFE' });
+  });
+
+  it('warns in one line naming the file and both ways to supply the KEK', () => {
+    const warning = generatedKekWarning('/data/signing.kek');
+    expect(warning).not.toContain('\n');
+    expect(warning).toContain('/data/signing.kek');
+    expect(warning).toContain('PALISADE_SIGNING_KEK=');
+    expect(warning).toContain('PALISADE_SIGNING_KEK_FILE=');
   });
 });

@@ -13,8 +13,22 @@ import {
 import { EmbeddedBus } from '@palisade/messaging';
 import type { RunningService } from '@palisade/platform';
 import { runCleanups, waitFor } from '@palisade/testing';
-import { decodeRootHash, detectRewrite, leafHash, verifyCheckpoint, verifyInclusionReceipt, type InclusionReceipt } from '@palisade/transparency-log';
+import {
+  MerkleTree,
+  NodeTree,
+  decodeRootHash,
+  detectRewrite,
+  leafHash,
+  treeNodes,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+  verifyInclusionReceipt,
+  type InclusionReceipt,
+} from '@palisade/transparency-log';
 import { integrityOf, startSigning, type SigningHarness } from '../__fixtures__/signing-harness';
+import { SigningLogNodes1766000000120 } from '../store/log-nodes.migration';
+import { TransparencyLog } from './transparency-log';
 
 // Attestations and the transparency log, in-process on the embedded bus with a database of its
 // own: what the gateway reads over the signing commands, checked the way a client would.
@@ -166,13 +180,46 @@ describe('attestations and the transparency log (signing service, embedded bus)'
     expect(backwards.outcome.case === 'rejected' && backwards.outcome.value.code).toBe('SIGNING_LOG_RANGE');
   });
 
-  it('detects a leaf rewritten in the database: the old checkpoint and a new proof disagree', async () => {
+  it('catches a leaf rewritten in the database without its tree nodes: entry reads refuse it, the audit names it', async () => {
+    const log = service.app.get(TransparencyLog);
+    const head = await checkpoint();
+    expect(await log.audit()).toEqual({ size: 6, mismatched: [], unexpected: [] });
+    const [leaf]: Array<{ entry: Buffer; leaf_hash: Buffer }> = await service.dataSource.query(`SELECT entry, leaf_hash FROM log_leaves WHERE leaf_index = 0`);
+    const forged = Buffer.from(leaf.entry.toString('utf8').replace('"name":"@acme/att"', '"name":"@acme/lazy"'));
+    await service.dataSource.query(`UPDATE log_leaves SET entry = $1, leaf_hash = $2 WHERE leaf_index = 0`, [forged, leafHash(forged)]);
+    // The signed heads come from the nodes, which still commit to the original leaf ...
+    expect(await checkpoint()).toBe(head);
+    // ... so the forged entry is not served as part of the log, and the audit finds every node above it.
+    const read = await bus.request(Commands.signingLogEntry.subject, encodeMessage(Commands.signingLogEntry.request, { index: 0 }), { timeoutMs: 5_000 }).then(
+      () => 'answered',
+      (e: unknown) => String(e),
+    );
+    expect(read).toMatch(/does not match the tree/);
+    expect(await log.audit()).toEqual({
+      size: 6,
+      mismatched: [
+        { level: 0, index: 0 },
+        { level: 1, index: 0 },
+        { level: 2, index: 0 },
+      ],
+      unexpected: [],
+    });
+    await service.dataSource.query(`UPDATE log_leaves SET entry = $1, leaf_hash = $2 WHERE leaf_index = 0`, [leaf.entry, leaf.leaf_hash]);
+    expect(await log.audit()).toMatchObject({ mismatched: [], unexpected: [] });
+  });
+
+  it('detects a leaf rewritten in the database with its tree nodes: the old checkpoint and a new proof disagree', async () => {
     const older = verifyCheckpoint(await checkpoint(), publicKey(), 'palisade');
     const [leaf]: Array<{ entry: Buffer }> = await service.dataSource.query(`SELECT entry FROM log_leaves WHERE leaf_index = 0`);
     const forged = Buffer.from(leaf.entry.toString('utf8').replace('"name":"@acme/att"', '"name":"@acme/evil"'));
     expect(forged.equals(leaf.entry)).toBe(false);
-    // A thorough forger rewrites the hash too, so the stored tree is self-consistent.
+    // A thorough forger rewrites the hash and every stored subtree above it too, so the stored tree is self-consistent.
     await service.dataSource.query(`UPDATE log_leaves SET entry = $1, leaf_hash = $2 WHERE leaf_index = 0`, [forged, leafHash(forged)]);
+    const hashes: Array<{ leaf_hash: Buffer }> = await service.dataSource.query(`SELECT leaf_hash FROM log_leaves ORDER BY leaf_index`);
+    for (const node of treeNodes(hashes.map((h) => h.leaf_hash))) {
+      await service.dataSource.query(`UPDATE log_nodes SET hash = $3 WHERE level = $1 AND idx = $2`, [node.level, node.index, node.hash]);
+    }
+    expect(await service.app.get(TransparencyLog).audit()).toMatchObject({ mismatched: [], unexpected: [] });
     const sameSize = verifyCheckpoint(await checkpoint(), publicKey(), 'palisade');
     expect(sameSize.treeSize).toBe(older.treeSize);
     expect(detectRewrite(older, sameSize, [])).toMatchObject({ kind: 'rewritten', reason: 'root-changed' });
@@ -185,5 +232,63 @@ describe('attestations and the transparency log (signing service, embedded bus)'
     if (outcome.case !== 'proof') throw new Error(`no proof: ${outcome.case}`);
     expect(detectRewrite(older, newer, outcome.value.hashes)).toMatchObject({ kind: 'rewritten', reason: 'proof-invalid' });
     expect(decodeRootHash(newer.rootHash).equals(decodeRootHash(older.rootHash))).toBe(false);
+  });
+
+  it('answers the same roots and proofs from stored nodes as the in-memory tree over every stored leaf', async () => {
+    const log = service.app.get(TransparencyLog);
+    const rows: Array<{ leaf_hash: Buffer }> = await service.dataSource.query(`SELECT leaf_hash FROM log_leaves ORDER BY leaf_index`);
+    const reference = new MerkleTree(rows.map((r) => r.leaf_hash));
+    const size = await log.size();
+    expect(size).toBe(reference.size);
+    const manager = service.dataSource.manager;
+    for (let n = 1; n <= size; n++) {
+      expect((await log.tree(manager, n, NodeTree.keysForRoot(n))).root()).toEqual(reference.root(n));
+      for (let m = 0; m <= n; m++) expect(await log.consistency(m, n)).toEqual(reference.consistencyProof(m, n));
+      for (let i = 0; i < n; i++) expect((await log.tree(manager, n, NodeTree.keysForInclusion(i, n))).inclusionProof(i)).toEqual(reference.inclusionProof(i, n));
+    }
+  });
+
+  it('backfills the nodes of existing leaves in one pass (the log_nodes migration)', async () => {
+    const head = await checkpoint();
+    const before: Array<{ level: number; idx: string; hash: Buffer }> = await service.dataSource.query(`SELECT level, idx, hash FROM log_nodes ORDER BY level, idx`);
+    await service.dataSource.query(`DROP TABLE log_nodes`);
+    const runner = service.dataSource.createQueryRunner();
+    try {
+      await new SigningLogNodes1766000000120().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await service.dataSource.query(`SELECT level, idx, hash FROM log_nodes ORDER BY level, idx`)).toEqual(before);
+    expect(await service.app.get(TransparencyLog).audit()).toMatchObject({ size: 8, mismatched: [], unexpected: [] });
+    expect(await checkpoint()).toBe(head);
+  });
+
+  it('keeps equal to the in-memory tree over a few hundred appends: roots and proofs at random sizes, which verify', async () => {
+    const log = service.app.get(TransparencyLog);
+    for (let i = 0; i < 300; i++) {
+      await service.dataSource.transaction((tx) => log.append(tx, 'attestation', Buffer.from(JSON.stringify({ property: i }))));
+    }
+    const rows: Array<{ leaf_hash: Buffer }> = await service.dataSource.query(`SELECT leaf_hash FROM log_leaves ORDER BY leaf_index`);
+    const reference = new MerkleTree(rows.map((r) => r.leaf_hash));
+    expect(reference.size).toBe(308);
+    let seed = 0x7109;
+    const below = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const manager = service.dataSource.manager;
+    for (const n of [1, 2, 63, 64, 65, 128, 255, 256, 257, 308, ...Array.from({ length: 12 }, () => 1 + below(308))]) {
+      const root = reference.root(n);
+      const i = below(n);
+      const tree = await log.tree(manager, n, [...NodeTree.keysForRoot(n), ...NodeTree.keysForInclusion(i, n)]);
+      expect(tree.root()).toEqual(root);
+      expect(tree.inclusionProof(i)).toEqual(reference.inclusionProof(i, n));
+      expect(() => verifyInclusion(rows[i].leaf_hash, i, n, tree.inclusionProof(i), root)).not.toThrow();
+      const m = below(n + 1);
+      const proof = await log.consistency(m, n);
+      expect(proof).toEqual(reference.consistencyProof(m, n));
+      if (m > 0) expect(() => verifyConsistency(m, n, reference.root(m), root, proof)).not.toThrow();
+    }
+    expect(await log.audit()).toMatchObject({ size: 308, mismatched: [], unexpected: [] });
   });
 });

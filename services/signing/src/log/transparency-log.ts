@@ -4,7 +4,19 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { LOG_KEY_NAME, LOG_ORIGIN } from '@palisade/attestations';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { DATA_SOURCE } from '@palisade/platform';
-import { MerkleTree, leafHash, signCheckpoint, type CheckpointSigner } from '@palisade/transparency-log';
+import {
+  NodeTree,
+  appendSiblings,
+  createInclusionReceipt,
+  leafHash,
+  nodesCompletedBy,
+  signCheckpoint,
+  treeNodes,
+  type CheckpointSigner,
+  type InclusionReceipt,
+  type NodeKey,
+  type TreeNode,
+} from '@palisade/transparency-log';
 import { KEY_PROVIDER, type KeyProvider } from '../keys/key-provider';
 import type { RegistryKeyState } from '../keys/key-ring';
 import { KeyRingService } from '../keys/key-ring.service';
@@ -21,11 +33,21 @@ export interface StoredLeaf {
   leafHash: Buffer;
 }
 
+/** What `audit` found comparing the stored nodes with the ones the stored leaves make. */
+export interface LogAudit {
+  size: number;
+  /** Nodes the leaves make whose stored hash differs or is missing, bottom-up: a leaf rewritten after its nodes were written. */
+  mismatched: NodeKey[];
+  /** Stored nodes no complete subtree of the leaves accounts for. */
+  unexpected: NodeKey[];
+}
+
 /**
  * Palisade's transparency log in the signing schema. Appends join the caller's transaction, so a
- * signature or attestation and its leaf commit together. Tree heads are computed from the stored
- * leaf hashes on demand (all of them are loaded: fine at registry sizes for now) and signed with
- * the active registry key as `palisade` checkpoints.
+ * signature or attestation and its leaf commit together, with the perfect subtrees the leaf
+ * completes (`log_nodes`). Roots, audit paths and consistency proofs read only the O(log n) nodes
+ * they need, in one query; tree heads are signed with the active registry key as `palisade`
+ * checkpoints. `audit` rebuilds every node from the leaves, for an offline check of the tables.
  */
 @Injectable()
 export class TransparencyLog {
@@ -35,27 +57,49 @@ export class TransparencyLog {
     private readonly keyRing: KeyRingService,
   ) {}
 
-  /** Appends one leaf in `tx` and answers its index; the lock is held until `tx` ends. */
+  /** Appends one leaf and its completed nodes in `tx` and answers its index; the lock is held until `tx` ends. */
   async append(tx: EntityManager, kind: LogEntryKind, entry: Buffer): Promise<number> {
     const s = quotedSchemaOf(tx.connection);
     await tx.query(`SELECT pg_advisory_xact_lock(${LOG_LOCK})`);
-    const rows: Array<{ next: string }> = await tx.query(`SELECT coalesce(max(leaf_index) + 1, 0) AS next FROM ${s}.log_leaves`);
-    const index = Number(rows[0].next);
-    await tx.query(`INSERT INTO ${s}.log_leaves (leaf_index, leaf_hash, entry, kind) VALUES ($1, $2, $3, $4)`, [index, leafHash(entry), entry, kind]);
+    const index = await this.size(tx);
+    const hash = leafHash(entry);
+    await tx.query(`INSERT INTO ${s}.log_leaves (leaf_index, leaf_hash, entry, kind) VALUES ($1, $2, $3, $4)`, [index, hash, entry, kind]);
+    const siblings = await this.nodes(tx, appendSiblings(index));
+    const nodes = nodesCompletedBy(index, hash, (level, i) => siblings.get(level, i));
+    await tx.query(`INSERT INTO ${s}.log_nodes (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`, [
+      nodes.map((n) => n.level),
+      nodes.map((n) => String(n.index)),
+      nodes.map((n) => n.hash),
+    ]);
     return index;
   }
 
-  /** The tree of every leaf `manager` can see (inside an appending transaction: its own too). */
-  async tree(manager: EntityManager = this.dataSource.manager): Promise<MerkleTree> {
+  /** The number of leaves `manager` can see (inside an appending transaction: its own too). */
+  async size(manager: EntityManager = this.dataSource.manager): Promise<number> {
     const s = quotedSchemaOf(manager.connection);
-    const rows: Array<{ leaf_hash: Buffer }> = await manager.query(`SELECT leaf_hash FROM ${s}.log_leaves ORDER BY leaf_index`);
-    return new MerkleTree(rows.map((r) => r.leaf_hash));
+    const rows: Array<{ next: string }> = await manager.query(`SELECT coalesce(max(leaf_index) + 1, 0) AS next FROM ${s}.log_leaves`);
+    return Number(rows[0].next);
   }
 
-  /** The signed checkpoint of `tree` at `treeSize`, by `key`; a head signed before is reused. */
-  async checkpointAt(tx: EntityManager, tree: MerkleTree, treeSize: number, key: RegistryKeyState): Promise<string> {
+  /**
+   * The tree of `size` leaves loaded with the nodes `keys` names (from `NodeTree.keysFor*`), in one
+   * query; it answers only the roots and proofs those nodes cover.
+   */
+  async tree(manager: EntityManager, size: number, keys: readonly NodeKey[]): Promise<NodeTree> {
+    const nodes = await this.nodes(manager, keys);
+    return new NodeTree(size, nodes.all);
+  }
+
+  /** The inclusion receipt of leaf `index` at tree size index + 1, with the checkpoint signed by `key`. */
+  async receipt(tx: EntityManager, index: number, key: RegistryKeyState): Promise<InclusionReceipt> {
+    const treeSize = index + 1;
+    const tree = await this.tree(tx, treeSize, [...NodeTree.keysForRoot(treeSize), ...NodeTree.keysForInclusion(index, treeSize)]);
+    return createInclusionReceipt(tree, index, await this.checkpointAt(tx, treeSize, tree.root(treeSize), key));
+  }
+
+  /** The signed checkpoint of the head (`treeSize`, `root`), by `key`; a head signed before is reused. */
+  async checkpointAt(tx: EntityManager, treeSize: number, root: Buffer, key: RegistryKeyState): Promise<string> {
     const s = quotedSchemaOf(tx.connection);
-    const root = tree.root(treeSize);
     const known: Array<{ note: string }> = await tx.query(`SELECT note FROM ${s}.log_checkpoints WHERE tree_size = $1 AND root_hash = $2 AND keyid = $3`, [
       treeSize,
       root,
@@ -76,29 +120,81 @@ export class TransparencyLog {
   async latestCheckpoint(): Promise<string> {
     return this.dataSource.transaction((tx) =>
       this.keyRing.withActiveKey(tx, async (key) => {
-        const tree = await this.tree(tx);
-        return this.checkpointAt(tx, tree, tree.size, key);
+        const size = await this.size(tx);
+        const tree = await this.tree(tx, size, NodeTree.keysForRoot(size));
+        return this.checkpointAt(tx, size, tree.root(), key);
       }),
     );
   }
 
   /** RFC 9162 consistency proof from size `from` to size `to` of the stored log. */
   async consistency(from: number, to: number): Promise<Buffer[]> {
-    const tree = await this.tree();
-    if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 0 && from <= to && to <= tree.size)) {
-      throw new SigningError('SIGNING_LOG_RANGE', `sizes must satisfy 0 <= from <= to <= ${tree.size} (got from=${from}, to=${to})`);
+    const size = await this.size();
+    if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 0 && from <= to && to <= size)) {
+      throw new SigningError('SIGNING_LOG_RANGE', `sizes must satisfy 0 <= from <= to <= ${size} (got from=${from}, to=${to})`);
     }
+    const tree = await this.tree(this.dataSource.manager, to, NodeTree.keysForConsistency(from, to));
     return tree.consistencyProof(from, to);
   }
 
+  /**
+   * Rebuilds every node from the stored leaf hashes and compares it with `log_nodes` (O(n): an
+   * operator's check, not a request path). A leaf rewritten in SQL without its nodes shows up as
+   * mismatched nodes; one rewritten with its nodes changes the signed roots, which clients holding
+   * an earlier checkpoint catch through consistency proofs.
+   */
+  async audit(manager: EntityManager = this.dataSource.manager): Promise<LogAudit> {
+    const s = quotedSchemaOf(manager.connection);
+    const leaves: Array<{ leaf_hash: Buffer }> = await manager.query(`SELECT leaf_hash FROM ${s}.log_leaves ORDER BY leaf_index`);
+    const stored: Array<{ level: number; idx: string; hash: Buffer }> = await manager.query(`SELECT level, idx, hash FROM ${s}.log_nodes`);
+    const byKey = new Map(stored.map((n) => [`${n.level}/${n.idx}`, n]));
+    const mismatched: NodeKey[] = [];
+    for (const node of treeNodes(leaves.map((l) => l.leaf_hash))) {
+      const key = `${node.level}/${node.index}`;
+      if (!byKey.get(key)?.hash.equals(node.hash)) mismatched.push({ level: node.level, index: node.index });
+      byKey.delete(key);
+    }
+    const unexpected = [...byKey.values()].map((n) => ({ level: n.level, index: Number(n.idx) }));
+    return { size: leaves.length, mismatched, unexpected };
+  }
+
+  /** The nodes `keys` names, in one query; a missing one is an error when it is read. */
+  private async nodes(manager: EntityManager, keys: readonly NodeKey[]): Promise<{ all: TreeNode[]; get(level: number, index: number): Buffer }> {
+    const all: TreeNode[] = [];
+    if (keys.length > 0) {
+      const s = quotedSchemaOf(manager.connection);
+      const rows: Array<{ level: number; idx: string; hash: Buffer }> = await manager.query(
+        `SELECT n.level, n.idx, n.hash FROM ${s}.log_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS k (level, idx) ON n.level = k.level AND n.idx = k.idx`,
+        [keys.map((k) => k.level), keys.map((k) => String(k.index))],
+      );
+      for (const r of rows) all.push({ level: r.level, index: Number(r.idx), hash: r.hash });
+    }
+    const byKey = new Map(all.map((n) => [`${n.level}/${n.index}`, n.hash]));
+    return {
+      all,
+      get: (level, index) => {
+        const hash = byKey.get(`${level}/${index}`);
+        if (!hash) throw new Error(`the transparency log has no node ${level}/${index}: log_nodes is behind log_leaves`);
+        return hash;
+      },
+    };
+  }
+
+  /**
+   * Entry `index`, served only when it hashes to the leaf the tree commits to (node 0/index): a leaf
+   * rewritten in SQL without its nodes is refused rather than passed off as logged.
+   */
   async leaf(index: number): Promise<StoredLeaf> {
     const s = quotedSchemaOf(this.dataSource);
-    const rows: Array<{ kind: LogEntryKind; entry: Buffer; leaf_hash: Buffer }> = await this.dataSource.query(
-      `SELECT kind, entry, leaf_hash FROM ${s}.log_leaves WHERE leaf_index = $1`,
+    const rows: Array<{ kind: LogEntryKind; entry: Buffer; leaf_hash: Buffer; node: Buffer | null }> = await this.dataSource.query(
+      `SELECT l.kind, l.entry, l.leaf_hash, n.hash AS node FROM ${s}.log_leaves l LEFT JOIN ${s}.log_nodes n ON n.level = 0 AND n.idx = l.leaf_index WHERE l.leaf_index = $1`,
       [index],
     );
     if (rows.length === 0) throw new SigningError('SIGNING_LOG_RANGE', `the log has no entry ${index}`);
-    return { index, kind: rows[0].kind, entry: rows[0].entry, leafHash: rows[0].leaf_hash };
+    const { kind, entry, leaf_hash: stored, node } = rows[0];
+    const hash = leafHash(entry);
+    if (!(node && hash.equals(node) && hash.equals(stored))) throw new Error(`transparency log entry ${index} does not match the tree (its leaf was changed after it was logged)`);
+    return { index, kind, entry, leafHash: hash };
   }
 
   private signerFor(key: RegistryKeyState): CheckpointSigner {

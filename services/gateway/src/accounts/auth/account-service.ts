@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { RegistryHttpError } from '../../http/registry-errors';
+import { currentClientIp } from '../../http/request-context';
 import { emailProblem, passwordProblem, RESERVED_USER_NAMES, userNameProblem } from '../credentials/account-rules';
 import { hashPassword, verifyPassword } from '../credentials/password-hasher';
 import { UserStore, type UserRecord } from '../store/user-store';
+import { PasswordThrottle } from './password-throttle';
 
 export interface Registration {
   name: string;
@@ -13,16 +15,24 @@ export interface Registration {
 /** Password checks and sign-up, shared by the legacy (couch) and the web login. */
 @Injectable()
 export class AccountService {
-  constructor(private readonly users: UserStore) {}
+  constructor(
+    private readonly users: UserStore,
+    private readonly throttle: PasswordThrottle,
+  ) {}
 
   findUser(name: string): Promise<UserRecord | undefined> {
     return this.users.find(name);
   }
 
-  /** The user when the password is theirs; takes as long for unknown users as for wrong passwords. */
+  /**
+   * The user when the password is theirs; takes as long for unknown users as for wrong passwords.
+   * Throttled per account and per client address (429 `PAL_ERR_TOO_MANY_ATTEMPTS` when locked).
+   */
   async verify(name: string, password: string): Promise<UserRecord | undefined> {
-    const user = await this.users.find(name);
-    return (await verifyPassword(user?.passwordHash, password)) ? user : undefined;
+    return this.throttle.check(name, currentClientIp(), async () => {
+      const user = await this.users.find(name);
+      return (await verifyPassword(user?.passwordHash, password)) ? user : undefined;
+    });
   }
 
   /** Every problem with a would-be account, for one 400 answer. */

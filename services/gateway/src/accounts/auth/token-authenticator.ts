@@ -10,6 +10,7 @@ import { allowListOf } from '../credentials/token-grant';
 import { tokenKeyOf } from '../credentials/token-secret';
 import { TokenStore, type UsableToken } from '../store/token-store';
 import { UserStore } from '../store/user-store';
+import { PasswordThrottle } from './password-throttle';
 import { PrincipalCache, type CachedIdentity } from './principal-cache';
 import { UseThrottle } from './use-throttle';
 
@@ -55,6 +56,7 @@ export class TokenAuthenticator extends Authenticator {
     private readonly tokens: TokenStore,
     private readonly users: UserStore,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly throttle: PasswordThrottle,
   ) {
     super();
   }
@@ -65,7 +67,7 @@ export class TokenAuthenticator extends Authenticator {
     const cacheKey = createHash('sha256').update(authorization as string).digest('hex');
     let identity = this.cache.get(cacheKey);
     if (!identity) {
-      const resolved = credentials.kind === 'bearer' ? await this.resolveToken(credentials.token) : await this.resolvePassword(credentials.user, credentials.password);
+      const resolved = credentials.kind === 'bearer' ? await this.resolveToken(credentials.token) : await this.resolvePassword(credentials.user, credentials.password, clientIp);
       if (!resolved) return null;
       this.cache.set(cacheKey, resolved.identity, resolved.notAfter);
       identity = resolved.identity;
@@ -86,10 +88,13 @@ export class TokenAuthenticator extends Authenticator {
     return { identity: { principal: principalOfToken(usable), cidrWhitelist: usable.cidrWhitelist }, notAfter: usable.expiresAt?.getTime() };
   }
 
-  private async resolvePassword(name: string, password: string): Promise<Resolved | undefined> {
-    const user = await this.users.find(name);
-    if (!(await verifyPassword(user?.passwordHash, password)) || !user) return undefined;
-    return { identity: { principal: { user: user.name, tokenId: basicTokenId(user.name), readonly: false, admin: user.admin }, cidrWhitelist: null } };
+  /** HTTP basic credentials count against the same password throttle as logins. */
+  private resolvePassword(name: string, password: string, clientIp: string | undefined): Promise<Resolved | undefined> {
+    return this.throttle.check(name, clientIp, async () => {
+      const user = await this.users.find(name);
+      if (!(await verifyPassword(user?.passwordHash, password)) || !user) return undefined;
+      return { identity: { principal: { user: user.name, tokenId: basicTokenId(user.name), readonly: false, admin: user.admin }, cidrWhitelist: null } };
+    });
   }
 
   private recordUse(key: string): void {

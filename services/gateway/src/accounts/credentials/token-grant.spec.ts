@@ -1,4 +1,4 @@
-import { allowListOf, parseTokenRequest } from './token-grant';
+import { allowListOf, narrowGrant, parseTokenRequest, UNRESTRICTED_GRANT, type CreatorRights, type TokenGrant } from './token-grant';
 
 const now = new Date('2026-01-01T00:00:00.000Z');
 
@@ -79,5 +79,37 @@ describe('allowListOf', () => {
   it('joins scopes and packages, or says "no restriction"', () => {
     expect(allowListOf({ scopes: ['@acme'], packages: ['x'] })).toEqual(['@acme', 'x']);
     expect(allowListOf({ scopes: null, packages: null })).toBeUndefined();
+  });
+});
+
+describe('narrowGrant: a new token never exceeds its creator', () => {
+  const requested = (over: Partial<TokenGrant> = {}): TokenGrant => ({ ...UNRESTRICTED_GRANT, ...over });
+  const creator = (over: Partial<CreatorRights> = {}): CreatorRights => ({ readonly: false, cidrWhitelist: null, packages: null, scopes: null, expiresAt: null, ...over });
+
+  it('lets an unrestricted creator grant anything', () => {
+    expect(narrowGrant(requested({ cidrWhitelist: ['10.0.0.0/8'] }), creator())).toEqual({ grant: requested({ cidrWhitelist: ['10.0.0.0/8'] }) });
+  });
+
+  it('refuses a writing token from a read-only one, and allows a read-only one', () => {
+    expect(narrowGrant(requested(), creator({ readonly: true }))).toEqual({ escalations: [expect.stringMatching(/read-only token can only create read-only tokens/)] });
+    expect(narrowGrant(requested({ readonly: true }), creator({ readonly: true }))).toMatchObject({ grant: { readonly: true } });
+  });
+
+  it('inherits CIDR limits and refuses wider ranges', () => {
+    expect(narrowGrant(requested(), creator({ cidrWhitelist: ['10.1.0.0/16'] }))).toMatchObject({ grant: { cidrWhitelist: ['10.1.0.0/16'] } });
+    expect(narrowGrant(requested({ cidrWhitelist: ['10.1.2.0/24'] }), creator({ cidrWhitelist: ['10.1.0.0/16'] }))).toMatchObject({ grant: { cidrWhitelist: ['10.1.2.0/24'] } });
+    expect(narrowGrant(requested({ cidrWhitelist: ['10.0.0.0/8'] }), creator({ cidrWhitelist: ['10.1.0.0/16'] }))).toEqual({ escalations: [expect.stringMatching(/10\.0\.0\.0\/8 lies outside/)] });
+  });
+
+  it('inherits package limits and refuses other packages', () => {
+    expect(narrowGrant(requested(), creator({ scopes: ['@acme'] }))).toMatchObject({ grant: { scopes: ['@acme'], packages: null } });
+    expect(narrowGrant(requested({ packages: ['@acme/widget'] }), creator({ scopes: ['@acme'] }))).toMatchObject({ grant: { packages: ['@acme/widget'] } });
+    expect(narrowGrant(requested({ scopes: ['@other'] }), creator({ scopes: ['@acme'] }))).toEqual({ escalations: [expect.stringMatching(/@other lies outside/)] });
+  });
+
+  it('never outlives its creator', () => {
+    const soon = new Date('2030-01-01T00:00:00Z');
+    expect(narrowGrant(requested(), creator({ expiresAt: soon }))).toMatchObject({ grant: { expiresAt: soon } });
+    expect(narrowGrant(requested({ expiresAt: new Date('2031-01-01T00:00:00Z') }), creator({ expiresAt: soon }))).toMatchObject({ grant: { expiresAt: soon } });
   });
 });

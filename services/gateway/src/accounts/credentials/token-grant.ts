@@ -1,5 +1,5 @@
 import validatePackageName from 'validate-npm-package-name';
-import { isIpv4Cidr } from './cidr';
+import { ipInRanges, isIpv4Cidr } from './cidr';
 
 /** What a new token may do, from `npm token create` (classic and npm 11 granular fields). */
 export interface TokenGrant {
@@ -115,4 +115,56 @@ export function parseTokenRequest(body: unknown, now: Date): { password: string;
   };
   if (problems.length > 0 || password === undefined) return { problems };
   return { password, grant };
+}
+
+/** What the credential creating a token may do: its own grant (a password alone has every right). */
+export type CreatorRights = Pick<TokenGrant, 'readonly' | 'cidrWhitelist' | 'packages' | 'scopes' | 'expiresAt'>;
+
+/** True when every address of `inner` (an IPv4 CIDR range) lies in one of `outer`. */
+function rangeWithin(inner: string, outer: readonly string[]): boolean {
+  const [base, bits] = inner.split('/');
+  return outer.some((range) => Number(range.split('/')[1]) <= Number(bits) && ipInRanges(base, [range]));
+}
+
+/**
+ * The grant of a new token, never more than the credential creating it: a read-only creator
+ * cannot mint a writing token, a CIDR-limited one cannot widen its addresses, a package-limited
+ * one cannot reach other packages, and the new token expires no later than its creator. Left
+ * out, a limit is inherited; asked wider, the answer is the list of escalations (refused: 403).
+ */
+export function narrowGrant(requested: TokenGrant, creator: CreatorRights): { grant: TokenGrant } | { escalations: string[] } {
+  const escalations: string[] = [];
+  if (creator.readonly && !requested.readonly) escalations.push('a read-only token can only create read-only tokens (npm token create --read-only)');
+
+  let cidrWhitelist = requested.cidrWhitelist;
+  if (creator.cidrWhitelist) {
+    if (cidrWhitelist === null) cidrWhitelist = [...creator.cidrWhitelist];
+    else {
+      const outside = cidrWhitelist.filter((range) => !rangeWithin(range, creator.cidrWhitelist as string[]));
+      if (outside.length > 0) escalations.push(`the creating token is limited to ${creator.cidrWhitelist.join(', ')}; ${outside.join(', ')} lies outside`);
+    }
+  }
+
+  let { packages, scopes } = requested;
+  const allowed = allowListOf(creator);
+  if (allowed) {
+    if (packages === null && scopes === null) [packages, scopes] = [creator.packages ? [...creator.packages] : null, creator.scopes ? [...creator.scopes] : null];
+    else {
+      const covers = (name: string) => tokenAllowListCovers(allowed, name);
+      const beyond = [...(scopes ?? []).filter((scope) => !allowed.includes(scope)), ...(packages ?? []).filter((name) => !covers(name))];
+      if (beyond.length > 0) escalations.push(`the creating token is limited to ${allowed.join(', ')}; ${beyond.join(', ')} lies outside`);
+    }
+  }
+
+  let { expiresAt } = requested;
+  if (creator.expiresAt && (expiresAt === null || expiresAt.getTime() > creator.expiresAt.getTime())) expiresAt = creator.expiresAt;
+
+  if (escalations.length > 0) return { escalations };
+  return { grant: { ...requested, readonly: requested.readonly || creator.readonly, cidrWhitelist, packages, scopes, expiresAt } };
+}
+
+/** The allow-list rule of `tokenCovers`: an `@scope` entry covers the scope's packages, a name itself. */
+function tokenAllowListCovers(allowed: readonly string[], name: string): boolean {
+  const scope = name.startsWith('@') ? name.slice(0, name.indexOf('/')) : undefined;
+  return allowed.some((entry) => (entry.startsWith('@') && !entry.includes('/') ? entry === scope : entry === name));
 }

@@ -40,7 +40,9 @@ export class CouchLoginRoute implements RegistryRoute {
 
     const principal = await request.principal();
     const byAdmin = principal !== null && principal.admin && !principal.readonly;
-    if (!this.settings.openSignup && !byAdmin) throw new RegistryHttpError('PAL_ERR_SIGNUP_CLOSED');
+    // Sign-up closed: an unknown name takes the login path (a decoy password hash, then the same
+    // 401 as a wrong password), so the answer does not tell which accounts exist.
+    if (!this.settings.openSignup && !byAdmin) return this.logIn(name, password);
     const created = await this.accounts.register({ name, email: stringField(body, 'email') ?? '', password });
     // Lost a race with a concurrent sign-up of the same name: that account decides.
     if (!created) return this.logIn(name, password);
@@ -50,7 +52,9 @@ export class CouchLoginRoute implements RegistryRoute {
 
   private async logIn(name: string, password: string): Promise<RegistryReply> {
     const user = await this.accounts.verify(name, password);
-    if (!user) throw new RegistryHttpError('PAL_ERR_BAD_CREDENTIALS');
+    // With sign-up closed the same words answer a wrong password and an unknown name (so they tell
+    // nobody which accounts exist), and say where a new account comes from.
+    if (!user) throw new RegistryHttpError('PAL_ERR_BAD_CREDENTIALS', this.settings.openSignup ? '' : 'sign-up is closed: an administrator creates accounts');
     const { token } = await this.issuer.issue(user.name, 'login', { ...UNRESTRICTED_GRANT, name: 'npm login' });
     return { status: 201, body: { ok: `you are authenticated as '${user.name}'`, token }, headers: { 'cache-control': 'no-store' } };
   }

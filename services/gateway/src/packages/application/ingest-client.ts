@@ -4,6 +4,7 @@ import {
   Commands,
   decodeMessage,
   encodeMessage,
+  timestampFromMs,
   type BlobRef,
   type CacheTarballAccepted,
   type FetchAccepted,
@@ -16,6 +17,8 @@ import { MESSAGE_BUS } from '@palisade/platform';
 import { RegistryHttpError } from '../../http/registry-errors';
 
 export const INGEST_TIMEOUT_MS = 30_000;
+/** A publish carries a deadline this long before the gateway stops waiting, so a late commit cannot outlive the 503. */
+export const PUBLISH_DEADLINE_MARGIN_MS = 5_000;
 
 export type PublishCommand = MessageInitShape<typeof PublishRequestSchema>;
 
@@ -25,7 +28,8 @@ export class IngestClient {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
 
   async publish(command: PublishCommand): Promise<PublishAccepted> {
-    const reply = await this.request(Commands.ingestPublish.subject, encodeMessage(Commands.ingestPublish.request, command));
+    const deadline = timestampFromMs(Date.now() + INGEST_TIMEOUT_MS - PUBLISH_DEADLINE_MARGIN_MS);
+    const reply = await this.request(Commands.ingestPublish.subject, encodeMessage(Commands.ingestPublish.request, { deadline, ...command }));
     const { outcome } = decodeMessage(Commands.ingestPublish.reply, reply.data);
     if (outcome.case === 'accepted') return outcome.value;
     if (outcome.case === 'rejected') throw publishRefusal(outcome.value, command.version ?? '');

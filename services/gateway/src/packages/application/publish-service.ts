@@ -13,6 +13,7 @@ import { parsePublishBody, type PublishSubmission } from '../domain/publish-body
 import { assertCanWrite, assertMaintainer } from '../domain/write-permission';
 import { MetadataWriter } from '../store/metadata-writer';
 import { PackageReader } from '../store/package-reader';
+import { PublishClaims } from '../store/publish-claims';
 import { GATEWAY_SETTINGS } from './gateway-settings.provider';
 import { IngestClient } from './ingest-client';
 
@@ -34,6 +35,7 @@ export class PublishService {
     private readonly ingest: IngestClient,
     private readonly changes: PackageChanges,
     private readonly accounts: AccountDirectory,
+    private readonly claims: PublishClaims,
   ) {}
 
   async publish(request: RegistryRequest, name: string): Promise<RegistryReply> {
@@ -43,18 +45,26 @@ export class PublishService {
     const principal = await request.principal();
     assertCanWrite(principal, name);
     const submission = parsePublishBody(name, request.body);
-    await this.assertMayPublish(principal, name);
-    const tarball = await this.storeTarball(submission);
-    const provenance = submission.provenanceBundle === undefined ? undefined : await this.blobs.put(Buffer.from(submission.provenanceBundle, 'utf8'));
-    const accepted = await this.ingest.publish({
-      name,
-      version: submission.version,
-      tarball: { key: tarball.key, integrity: tarball.integrity, size: tarball.size },
-      manifestJson: JSON.stringify(submission.manifest),
-      distTag: submission.distTag,
-      publisher: { principal: principal.user, tokenId: principal.tokenId },
-      ...(provenance ? { provenanceBundle: { key: provenance.key, integrity: provenance.integrity, size: provenance.size } } : {}),
-    });
+    const claim = await this.assertMayPublish(principal, name);
+    let accepted: Awaited<ReturnType<IngestClient['publish']>>;
+    try {
+      const tarball = await this.storeTarball(submission);
+      const provenance = submission.provenanceBundle === undefined ? undefined : await this.blobs.put(Buffer.from(submission.provenanceBundle, 'utf8'));
+      accepted = await this.ingest.publish({
+        name,
+        version: submission.version,
+        tarball: { key: tarball.key, integrity: tarball.integrity, size: tarball.size },
+        manifestJson: JSON.stringify(submission.manifest),
+        distTag: submission.distTag,
+        publisher: { principal: principal.user, tokenId: principal.tokenId },
+        ...(provenance ? { provenanceBundle: { key: provenance.key, integrity: provenance.integrity, size: provenance.size } } : {}),
+      });
+    } catch (error: unknown) {
+      // A refused first publish claims neither the name nor the scope.
+      if (claim) await this.claims.release(name, claim.scope, principal.user);
+      throw error;
+    }
+    if (claim) await this.claims.accept(name, claim.scope, principal.user);
     // The version.ingested event does the same; doing it now closes the window in which a second
     // publisher could pass the maintainer check of a name that is not in the read model yet.
     if (!accepted.duplicate) {
@@ -67,17 +77,22 @@ export class PublishService {
     return { status: 201, body: { ok: 'created new package', success: true } };
   }
 
-  /** Maintainers publish new versions; a new scoped name needs the scope to be free or the caller's. */
-  private async assertMayPublish(principal: Principal, name: string): Promise<void> {
+  /**
+   * Maintainers publish new versions. A new name is claimed atomically for the caller (and its
+   * scope with it, unless the caller is an administrator) before anything is forwarded: of two
+   * users racing the first publish of a name, one gets 403. Answers the claim to accept or release.
+   */
+  private async assertMayPublish(principal: Principal, name: string): Promise<{ scope: string | undefined } | undefined> {
     const ownership = await this.reader.ownershipOf(name);
     if (ownership.exists) {
       assertMaintainer(principal, name, ownership.maintainers);
-      return;
+      return undefined;
     }
-    const scope = scopeOf(name);
-    if (scope === undefined || principal.admin) return;
-    const owner = await this.metadata.claimScope(scope, principal.user);
-    if (owner !== principal.user) throw new RegistryHttpError('PAL_ERR_FORBIDDEN', `the scope ${scope} belongs to ${owner}`);
+    const scope = principal.admin ? undefined : scopeOf(name);
+    const outcome = await this.claims.claim(name, scope, principal.user);
+    if (outcome.mine) return { scope };
+    if (outcome.kind === 'scope') throw new RegistryHttpError('PAL_ERR_FORBIDDEN', `the scope ${scope} belongs to ${outcome.owner}`);
+    throw new RegistryHttpError('PAL_ERR_NAME_CLAIMED', `${name} is being published for the first time by ${outcome.owner}`);
   }
 
   private async storeTarball(submission: PublishSubmission): Promise<BlobRef> {

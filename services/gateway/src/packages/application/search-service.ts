@@ -10,7 +10,10 @@ import { PackageReader } from '../store/package-reader';
 import { PackageSearch } from '../store/package-search';
 
 const DEFAULT_SIZE = 20;
+/** npm's search API: `size` at most 250... */
 const MAX_SIZE = 250;
+/** ...and paging stops here (deeper pages cost a scan of everything before them). */
+const MAX_FROM = 10_000;
 
 /** `npm search` (`GET /-/v1/search`): packages the view serves, described by their latest version there. */
 @Injectable()
@@ -23,7 +26,7 @@ export class SearchService {
   async handle(request: RegistryRequest): Promise<RegistryReply> {
     const text = request.query.get('text') ?? '';
     const size = clamp(request.query.get('size'), DEFAULT_SIZE, 1, MAX_SIZE);
-    const from = clamp(request.query.get('from'), 0, 0, 100_000);
+    const from = clamp(request.query.get('from'), 0, 0, MAX_FROM);
     const { names, total } = await this.search.find(request.view, parseSearchText(text), from, size);
     const records = await Promise.all(names.map((name) => this.reader.load(name)));
     const objects = records.flatMap((record) => {

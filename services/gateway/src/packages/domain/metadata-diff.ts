@@ -1,6 +1,7 @@
 import { RegistryHttpError } from '../../http/registry-errors';
 import { isRecord, jsonEqual, type JsonRecord } from './json-shapes';
 import type { Maintainer } from './package-record';
+import { assertValidTag } from './publish-body';
 
 /** The package as the client last read it from this view (`GET /<name>?write=true`). */
 export interface ServedPackage {
@@ -95,7 +96,18 @@ function diffTags(tags: unknown, served: ServedPackage, changes: MetadataChanges
   for (const [tag, version] of Object.entries(tags as Record<string, string>)) {
     // Unpublishing the `latest` version: the read model moves `latest` itself when the unpublish lands.
     if (tag === 'latest' && removed.has(served.distTags.latest)) continue;
-    if (served.distTags[tag] !== version) changes.tagSets[tag] = version;
+    if (served.distTags[tag] === version) continue;
+    try {
+      assertValidTag(tag);
+    } catch (e: unknown) {
+      problems.push((e as Error).message);
+      continue;
+    }
+    if (!served.versions.has(version) || removed.has(version)) {
+      problems.push(`dist-tag ${tag} points at ${version}, which is not a version of this package`);
+      continue;
+    }
+    changes.tagSets[tag] = version;
   }
   for (const [tag, version] of Object.entries(served.distTags)) {
     if (tag === 'latest' || Object.prototype.hasOwnProperty.call(tags, tag) || removed.has(version)) continue;

@@ -64,3 +64,36 @@ describe('assertValidTag', () => {
     for (const bad of ['1.x', '^2.0.0', '', 'a b', 'a/b']) expect(() => assertValidTag(bad)).toThrow(RegistryHttpError);
   });
 });
+
+describe('parsePublishBody refuses what npm never sends', () => {
+  const version = (dist: unknown, extra: Record<string, unknown> = {}) => ({ versions: { '1.2.3': { name: '@s/pkg', version: '1.2.3', dist, ...extra } } });
+
+  it('a dist-tag pointing at a version the document does not carry', () => {
+    expect(refusal(() => parsePublishBody('@s/pkg', body({ 'dist-tags': { latest: '9.9.9' } }))).message).toMatch(/not the version this publish carries/);
+    expect(refusal(() => parsePublishBody('@s/pkg', body({ 'dist-tags': { beta: '1.2.3', latest: '0.0.1' } }))).status).toBe(400);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype', 'hasOwnProperty'])('a dist-tag named %s', (tag) => {
+    const tags = JSON.parse(`{"${tag}": "1.2.3"}`) as Record<string, unknown>;
+    expect(refusal(() => parsePublishBody('@s/pkg', body({ 'dist-tags': tags }))).message).toMatch(/reserved/);
+    expect(refusal(() => assertValidTag(tag)).status).toBe(400);
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+
+  it.each([
+    ['no dist at all', undefined],
+    ['no integrity', { shasum: 'a'.repeat(40) }],
+    ['only a sha1 integrity', { integrity: 'sha1-AAAAAAAAAAAAAAAAAAAAAAAAAAA=' }],
+    ['an integrity that is not a string', { integrity: 42 }],
+  ])('a version with %s', (_what, dist) => {
+    const error = refusal(() => parsePublishBody('@s/pkg', body(version(dist))));
+    expect(error.code).toBe('PAL_ERR_INVALID_PACKAGE');
+    expect(error.message).toMatch(/sha512/);
+  });
+
+  it('does not forward a client readme (the tarball’s is recorded)', () => {
+    const submission = parsePublishBody('@s/pkg', body(version({ integrity: 'sha512-x' }, { readme: 'r'.repeat(1024), readmeFilename: 'README.md' })));
+    expect(submission.manifest).not.toHaveProperty('readme');
+    expect(submission.manifest).not.toHaveProperty('readmeFilename');
+  });
+});

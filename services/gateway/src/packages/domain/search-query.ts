@@ -1,3 +1,5 @@
+import { RegistryHttpError } from '../../http/registry-errors';
+
 /** `npm search` text: plain words plus the qualifiers worth honouring in a private registry. */
 export interface SearchQuery {
   /** Every word must match the name, description or keywords. */
@@ -7,7 +9,19 @@ export interface SearchQuery {
   maintainer?: string;
 }
 
+/** Longest `text` a search takes (npm's own queries are a few words). */
+export const MAX_SEARCH_TEXT = 256;
+/** Most words and keywords a search takes: each one is a condition of the query. */
+export const MAX_SEARCH_TERMS = 10;
+
+/**
+ * Parses and bounds a search: longer text or more terms is refused with 400 (not truncated,
+ * so a client never gets results for a question it did not ask).
+ */
 export function parseSearchText(text: string): SearchQuery {
+  if (text.length > MAX_SEARCH_TEXT) {
+    throw new RegistryHttpError('PAL_ERR_BAD_REQUEST', `search text may be at most ${MAX_SEARCH_TEXT} characters`);
+  }
   const query: SearchQuery = { terms: [], keywords: [] };
   for (const word of text.trim().split(/\s+/).filter(Boolean)) {
     const colon = word.indexOf(':');
@@ -19,6 +33,9 @@ export function parseSearchText(text: string): SearchQuery {
     else if (qualifier === 'boost-exact' || qualifier === 'is' || qualifier === 'not') continue; // ranking hints: nothing to filter
     else if (qualifier === 'author') query.terms.push(value);
     else query.terms.push(word);
+  }
+  if (query.terms.length + query.keywords.length > MAX_SEARCH_TERMS) {
+    throw new RegistryHttpError('PAL_ERR_BAD_REQUEST', `a search may have at most ${MAX_SEARCH_TERMS} words and keywords`);
   }
   return query;
 }

@@ -76,17 +76,4 @@ export class MetadataWriter {
     );
     if (filled.length > 0) await this.dataSource.transaction((tx) => this.readModel.touch(tx, name));
   }
-
-  /** Claims a scope for its first publisher; answers the owner, which may be someone else. */
-  async claimScope(scope: string, user: string): Promise<string> {
-    const rows: Array<{ owner: string }> = await this.dataSource.query(
-      `WITH claimed AS (INSERT INTO ${this.s}.scope_owners (scope, owner) VALUES ($1, $2) ON CONFLICT (scope) DO NOTHING RETURNING owner)
-       SELECT owner FROM claimed UNION ALL SELECT owner FROM ${this.s}.scope_owners WHERE scope = $1`,
-      [scope, user],
-    );
-    if (rows.length > 0) return rows[0].owner;
-    // A concurrent claim committed after this statement's snapshot: read it now.
-    const again: Array<{ owner: string }> = await this.dataSource.query(`SELECT owner FROM ${this.s}.scope_owners WHERE scope = $1`, [scope]);
-    return again[0].owner;
-  }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from '../../http/registry-request';
 import { PromotionClient } from '../promotion-client';
 import { promotionJson } from '../promotion-json';
-import { answeringRefusals } from '../promotion-refusal';
 import { optionalString, promotionTarget } from './promotion-target';
 
 /**
@@ -19,9 +18,7 @@ export class ApproveRoute implements RegistryRoute {
 
   async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
     const { name, version, view, body, actor } = await promotionTarget(request, params);
-    return answeringRefusals(async () => {
-      const accepted = await this.promotion.approve({ name, version, view, comment: optionalString(body, 'comment'), approver: actor });
-      return { status: 200, body: promotionJson(accepted) };
-    });
+    const accepted = await this.promotion.approve({ name, version, view, comment: optionalString(body, 'comment'), approver: actor });
+    return { status: 200, body: promotionJson(accepted) };
   }
 }

@@ -3,7 +3,6 @@ import { assertAdmin, assertAuthenticated } from '../../accounts/permissions';
 import type { RegistryReply, RegistryRequest, RegistryRoute } from '../../http/registry-request';
 import { PromotionClient } from '../promotion-client';
 import { revisionJson } from '../promotion-json';
-import { answeringRefusals } from '../promotion-refusal';
 import { objectBody, optionalString, requiredString } from './promotion-target';
 
 /** `GET /-/palisade/v1/policy[?view=<view>]`: the policy in force (normalised YAML) and its history. */
@@ -16,14 +15,12 @@ export class PolicyShowRoute implements RegistryRoute {
 
   async handle(request: RegistryRequest): Promise<RegistryReply> {
     assertAuthenticated(await request.principal(), 'log in to read the promotion policy');
-    return answeringRefusals(async () => {
-      const doc = await this.promotion.showPolicy(request.query.get('view') ?? '');
-      return {
-        status: 200,
-        headers: { 'cache-control': 'no-store' },
-        body: { ...revisionJson(doc.revision), views: [...doc.views], yaml: doc.yaml, history: doc.history.map(revisionJson) },
-      };
-    });
+    const doc = await this.promotion.showPolicy(request.query.get('view') ?? '');
+    return {
+      status: 200,
+      headers: { 'cache-control': 'no-store' },
+      body: { ...revisionJson(doc.revision), views: [...doc.views], yaml: doc.yaml, history: doc.history.map(revisionJson) },
+    };
   }
 }
 
@@ -43,24 +40,22 @@ export class PolicyApplyRoute implements RegistryRoute {
     const principal = await request.principal();
     assertAdmin(principal, 'change the promotion policy');
     const body = objectBody(request.body);
-    return answeringRefusals(async () => {
-      const applied = await this.promotion.applyPolicy({
-        yaml: requiredString(body, 'policy'),
-        dryRun: body.dryRun === true,
-        comment: optionalString(body, 'comment'),
-        requestedBy: { principal: principal.user, tokenId: principal.tokenId },
-      });
-      return {
-        status: 200,
-        body: {
-          changed: applied.changed,
-          dryRun: applied.dryRun,
-          dryRunId: applied.dryRunId || null,
-          revision: revisionJson(applied.revision),
-          changedViews: [...applied.changedViews],
-          decisions: applied.decisions.map((d) => ({ name: d.name, version: d.version, view: d.view, outcome: d.outcome, reasons: [...d.reasons] })),
-        },
-      };
+    const applied = await this.promotion.applyPolicy({
+      yaml: requiredString(body, 'policy'),
+      dryRun: body.dryRun === true,
+      comment: optionalString(body, 'comment'),
+      requestedBy: { principal: principal.user, tokenId: principal.tokenId },
     });
+    return {
+      status: 200,
+      body: {
+        changed: applied.changed,
+        dryRun: applied.dryRun,
+        dryRunId: applied.dryRunId || null,
+        revision: revisionJson(applied.revision),
+        changedViews: [...applied.changedViews],
+        decisions: applied.decisions.map((d) => ({ name: d.name, version: d.version, view: d.view, outcome: d.outcome, reasons: [...d.reasons] })),
+      },
+    };
   }
 }

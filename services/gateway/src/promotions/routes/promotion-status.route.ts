@@ -5,7 +5,6 @@ import type { RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from 
 import { parseVersionSpec } from '../../http/version-spec';
 import { PromotionClient } from '../promotion-client';
 import { statusJson } from '../promotion-json';
-import { answeringRefusals } from '../promotion-refusal';
 
 /** `GET /-/palisade/v1/status/<name>[@<version>]`: each version's state in every view, and why. */
 @Injectable()
@@ -18,7 +17,7 @@ export class PromotionStatusRoute implements RegistryRoute {
   async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
     assertAuthenticated(await request.principal(), 'log in to read promotion status');
     const { name, version } = target(params.target ?? '');
-    return answeringRefusals(async () => ({ status: 200, headers: { 'cache-control': 'no-store' }, body: statusJson(await this.promotion.status(name, version)) }));
+    return { status: 200, headers: { 'cache-control': 'no-store' }, body: statusJson(await this.promotion.status(name, version)) };
   }
 }
 

@@ -3,6 +3,7 @@ import type { RegistryRequest, RouteParams } from '../../http/registry-request';
 import { isRecord } from '../../packages/domain/json-shapes';
 import { RegistryHttpError } from '../../http/registry-errors';
 import { parseVersionSpec } from '../../http/version-spec';
+import type { PackageReader } from '../../packages/store/package-reader';
 
 /** `<name>@<version>` of the path, or 400. */
 export function versionParam(raw: string | undefined): { name: string; version: string } {
@@ -40,11 +41,21 @@ export interface PromotionTarget {
   actor: { principal: string; tokenId: string };
 }
 
-/** What promote and approve both start from: the version in the path, a caller who may write it, the target view. */
-export async function promotionTarget(request: RegistryRequest, params: RouteParams): Promise<PromotionTarget> {
+/**
+ * What promote and approve both start from: the version in the path, a caller whose token may
+ * write it, the target view. With `maintainers` (promote), the caller must also be one of the
+ * package's maintainers or an administrator; approvals are governed by the policy's team instead.
+ */
+export async function promotionTarget(request: RegistryRequest, params: RouteParams, maintainers?: PackageReader): Promise<PromotionTarget> {
   const { name, version } = versionParam(params.spec);
   const principal = await request.principal();
   assertCanWrite(principal, name);
+  if (maintainers && !principal.admin) {
+    const ownership = await maintainers.ownershipOf(name);
+    if (!ownership.maintainers.some((m) => m.name === principal.user)) {
+      throw new RegistryHttpError('PAL_ERR_FORBIDDEN', `${principal.user} is not a maintainer of ${name}; only its maintainers and administrators may request its promotion`);
+    }
+  }
   const body = objectBody(request.body);
   return { name, version, view: requiredString(body, 'to'), body, actor: { principal: principal.user, tokenId: principal.tokenId } };
 }
