@@ -8,7 +8,6 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { makeTarball, publishBody, runCleanups } from '@palisade/testing';
 import { NpmUser } from '../../e2e/support/npm-cli';
-import { createNpmUser } from '../../e2e/support/registry-user';
 import { startStack, type Stack } from '../../e2e/support/stack';
 import { formatMs, percentile } from './stats';
 
@@ -89,7 +88,13 @@ async function main(): Promise<void> {
     }
     await publish(stack, { name: 'bench-adv-top', version: '1.0.0', dependencies: deps });
     await new Promise((r) => setTimeout(r, 2_000));
-    const user = await createNpmUser(stack.registry('dev'), stack.adminToken, 'bench-user');
+    const created = await fetch(`${stack.registry('dev')}-/user/org.couchdb.user:bench-user`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
+      body: JSON.stringify({ _id: 'org.couchdb.user:bench-user', name: 'bench-user', password: 'bench-users-long-password', email: 'bench@example.test', type: 'user', roles: [] }),
+    });
+    if (created.status !== 201) throw new Error(`creating the bench user answered ${created.status}`);
+    const user = await NpmUser.create(stack.registry('dev'), ((await created.json()) as { token: string }).token);
     const pid = stack.processes()[0].pid;
 
     const idle = await installs(user, stack, INSTALLS);

@@ -59,9 +59,10 @@ async function seed(stack: Stack): Promise<number> {
   await Promise.all(
     Array.from({ length: PUBLISH_CONCURRENCY }, async () => {
       while (next < jobs.length) {
-        const [name, version] = jobs[next++];
+        const job = next++;
+        const [name, version] = jobs[job];
         await publish(stack, name, version);
-        if (next % 1000 === 0) process.stdout.write(`  ${next} published (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+        if ((job + 1) % 1000 === 0) process.stdout.write(`  ${job + 1} published (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
       }
     }),
   );

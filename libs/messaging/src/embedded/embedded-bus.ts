@@ -30,6 +30,14 @@ interface ClaimedRow {
   data: Buffer;
 }
 
+
+/**
+ * The values of one log row. The transaction id is taken before the row's sequence number (the
+ * volatile subquery runs first), so a consumer's floor horizon (see `advanceAckFloor`) sees every
+ * insert that holds a number as in flight.
+ */
+const MESSAGE_ROW = 'SELECT $1, $2, $3, $4, $5::jsonb, $6::bytea FROM (SELECT pg_current_xact_id()) AS xid_first';
+
 /**
  * The embedded adapter of the messaging port: one process, no NATS. Messages are rows of a
  * PostgreSQL log (fed by the outbox relays), so they survive a crash like JetStream's file store;
@@ -42,6 +50,9 @@ export class EmbeddedBus implements MessageBus {
   private readonly wakeups = new EventEmitter().setMaxListeners(0);
   private readonly commands = new InProcessCommands();
   private readonly consumers = new Map<string, ConsumerSpec>();
+  /** Per consumer: the last sequence number allocated at its previous floor move, and the transactions then in flight. */
+  private readonly horizons = new Map<string, { limit: string; inFlight: string[] }>();
+  private readonly floorMovedAt = new Map<string, number>();
   private readonly notices = new DeadLetterNotices();
   private reachable = true;
   private closed = false;
@@ -96,7 +107,7 @@ export class EmbeddedBus implements MessageBus {
     const headers = { ...message.headers, [MessageHeaders.eventId]: message.id, [MessageHeaders.schema]: message.schema };
     try {
       const rows: unknown[] = await this.db.query(
-        `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) ${MESSAGE_ROW}
          ON CONFLICT (id) DO NOTHING RETURNING seq`,
         [message.id, stream.name, message.subject, message.schema, JSON.stringify(headers), Buffer.from(message.data)],
       );
@@ -179,7 +190,13 @@ export class EmbeddedBus implements MessageBus {
       handled += 1;
       await this.deliver(spec, row, claimed, handler);
     }
-    if (handled > 0) await this.advanceAckFloor(spec, filter);
+    // Idle consumers move their floor too (at most once a second): a consumer whose subjects see no
+    // traffic must not scan the whole stream on every wake-up.
+    const now = Date.now();
+    if (handled > 0 || now - (this.floorMovedAt.get(spec.durable) ?? 0) >= 1_000) {
+      this.floorMovedAt.set(spec.durable, now);
+      await this.advanceAckFloor(spec, filter);
+    }
     return handled;
   }
 
@@ -241,12 +258,12 @@ export class EmbeddedBus implements MessageBus {
     // The dead letter, its alert and the delivery's final state are one transaction: none exists without the others.
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) ${MESSAGE_ROW} ON CONFLICT (id) DO NOTHING`,
         [`${spec.durable}:${message.id}`, DEAD_LETTER_STREAM.name, deadLetterSubject(spec.stream, spec.durable), message.schema, JSON.stringify(headers), Buffer.from(message.data)],
       );
       if (alertStream) {
         await tx.query(
-          `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+          `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) ${MESSAGE_ROW} ON CONFLICT (id) DO NOTHING`,
           [alert.id, alertStream.name, alert.subject, alert.schema, JSON.stringify({ ...alert.headers, [MessageHeaders.eventId]: alert.id, [MessageHeaders.schema]: alert.schema }), Buffer.from(alert.data)],
         );
       }
@@ -259,31 +276,33 @@ export class EmbeddedBus implements MessageBus {
 
   /**
    * Moves the consumer's floor past messages it has finished, so claims stay cheap. A sequence
-   * number is taken before its insert commits, and a late commit must never land below the floor:
-   * the floor moves only while no insert is in flight (SHARE lock on the log, which waits for
-   * every inserting transaction to end). If one is slow, the floor simply stays for now.
+   * number is taken before its insert commits, so a late commit can land below a number already
+   * seen: the floor never passes a *horizon*, the last sequence number allocated when the previous
+   * call ran, and only once every transaction in flight at that moment has ended (then every
+   * number up to the horizon is either visible or will never be). Nothing waits on writers.
    */
   private async advanceAckFloor(spec: ConsumerSpec, filter: string): Promise<void> {
-    await this.db
-      .transaction(async (tx) => {
-        await tx.query(`SET LOCAL lock_timeout = '200ms'`);
-        await tx.query(`LOCK TABLE ${this.schema}.message IN SHARE MODE`);
-        await tx.query(
-          `UPDATE ${this.schema}.consumer c SET ack_floor = GREATEST(c.ack_floor, COALESCE(
-              (SELECT min(m.seq) - 1 FROM ${this.schema}.message m
-                 LEFT JOIN ${this.schema}.delivery d ON d.consumer = c.name AND d.seq = m.seq
-                WHERE m.stream = c.stream AND m.seq > c.ack_floor AND m.subject ~ $2
-                  AND (d.state IS NULL OR d.state = 'pending')),
-              (SELECT max(m.seq) FROM ${this.schema}.message m WHERE m.stream = c.stream),
-              c.ack_floor))
-            WHERE c.name = $1`,
-          [spec.durable, filter],
-        );
-      })
-      .catch((error: unknown) => {
-        // 55P03 lock_not_available: an insert is in flight; try again after the next batch.
-        if ((error as { code?: string }).code !== '55P03' && (error as { driverError?: { code?: string } }).driverError?.code !== '55P03') throw error;
-      });
+    const previous = this.horizons.get(spec.durable);
+    const rows: Array<{ allocated: string; in_flight: string[]; still_running: string[] }> = await this.db.query(
+      `SELECT (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM ${this.schema}.message_seq_seq)::text AS allocated,
+              ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) x) AS in_flight,
+              ARRAY(SELECT x::text FROM unnest($1::xid8[]) x WHERE pg_xact_status(x) = 'in progress') AS still_running`,
+      [previous?.inFlight ?? []],
+    );
+    const now = rows[0];
+    if (previous && now.still_running.length > 0) return;
+    this.horizons.set(spec.durable, { limit: now.allocated, inFlight: now.in_flight });
+    if (!previous) return;
+    await this.db.query(
+      `UPDATE ${this.schema}.consumer c SET ack_floor = GREATEST(c.ack_floor, COALESCE(
+          (SELECT min(m.seq) - 1 FROM ${this.schema}.message m
+             LEFT JOIN ${this.schema}.delivery d ON d.consumer = c.name AND d.seq = m.seq
+            WHERE m.stream = c.stream AND m.seq > c.ack_floor AND m.seq <= $3 AND m.subject ~ $2
+              AND (d.state IS NULL OR d.state = 'pending')),
+          $3::bigint))
+        WHERE c.name = $1`,
+      [spec.durable, filter, previous.limit],
+    );
   }
 
   /**
