@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Header } from 'tar';
-import { Events, decodeMessage, encodeMessage, timestampNow } from '@palisade/contracts';
-import { startService } from '@palisade/platform';
-import { freePort, registerCleanup, runCleanups } from '@palisade/testing';
-import { ingestService } from '../../../ingest/src/ingest.service';
+import { runCleanups } from '@palisade/testing';
 import { startGatewayHarness, type GatewayHarness } from './__fixtures__/gateway-harness';
+import { startRealIngest } from './__fixtures__/real-ingest';
 
 // Issue 13's fuzz test of the publish route: random and mutated npm publish documents and
 // tarballs (fixed seed) against the gateway with the real ingest service on one embedded bus.
@@ -216,28 +213,7 @@ beforeAll(async () => {
     await remove.call(h.blobs, key);
     stored.delete(key);
   };
-  const ingest = await startService(ingestService, {
-    bus: h.bus,
-    blobStore: h.blobs,
-    telemetry: false,
-    env: { PALISADE_DATABASE_URL: h.databaseUrl, PALISADE_INGEST_PORT: String(await freePort()), PALISADE_LOG_LEVEL: 'fatal', PALISADE_INGEST_MAX_UNPACKED_BYTES: String(1024 * 1024) },
-    logDestination: new Writable({ write: (_chunk, _enc, done) => done() }),
-  });
-  registerCleanup(() => ingest.stop());
-  // Promotion's stand-in: every ingested version enters dev, so a publish answers without waiting.
-  const promotion = await h.bus.consume(
-    { durable: 'fuzz_promotion_stub', stream: 'REGISTRY', filterSubject: Events.versionIngested.subject, maxDeliver: 3, backoffMs: [100], ackWaitMs: 5_000 },
-    async (message) => {
-      const event = decodeMessage(Events.versionIngested.schema, message.data);
-      await h.bus.publish({
-        id: `promoted-dev-${message.id}`,
-        subject: Events.versionPromoted.subject,
-        schema: Events.versionPromoted.schema.typeName,
-        data: encodeMessage(Events.versionPromoted.schema, { name: event.name, version: event.version, integrity: event.tarball?.integrity ?? '', view: 'dev', promotedAt: timestampNow() }),
-      });
-    },
-  );
-  registerCleanup(() => promotion.stop());
+  await startRealIngest(h, { PALISADE_LOG_LEVEL: 'fatal', PALISADE_INGEST_MAX_UNPACKED_BYTES: String(1024 * 1024) });
   alice = await h.createUser('alice');
 });
 

@@ -1,9 +1,6 @@
-import { Writable } from 'node:stream';
-import { Events, decodeMessage, encodeMessage, timestampNow } from '@palisade/contracts';
-import { startService } from '@palisade/platform';
-import { freePort, registerCleanup, runCleanups } from '@palisade/testing';
-import { ingestService } from '../../../ingest/src/ingest.service';
+import { runCleanups } from '@palisade/testing';
 import { startGatewayHarness, type GatewayHarness } from './__fixtures__/gateway-harness';
+import { startRealIngest } from './__fixtures__/real-ingest';
 import { packTarball, publishBody } from './__fixtures__/publish-body';
 
 // The gateway with the real ingest service on the same embedded bus; promotion admits every
@@ -13,27 +10,7 @@ let alice: string;
 
 beforeAll(async () => {
   h = await startGatewayHarness(`gw_pkgs_ingest_${process.pid}`, {}, { fakeIngest: false });
-  const ingest = await startService(ingestService, {
-    bus: h.bus,
-    blobStore: h.blobs,
-    telemetry: false,
-    env: { PALISADE_DATABASE_URL: h.databaseUrl, PALISADE_INGEST_PORT: String(await freePort()), PALISADE_LOG_LEVEL: 'warn' },
-    logDestination: new Writable({ write: (_chunk, _enc, done) => done() }),
-  });
-  registerCleanup(() => ingest.stop());
-  const promotion = await h.bus.consume(
-    { durable: 'test_promotion_stub', stream: 'REGISTRY', filterSubject: Events.versionIngested.subject, maxDeliver: 3, backoffMs: [100], ackWaitMs: 5_000 },
-    async (message) => {
-      const event = decodeMessage(Events.versionIngested.schema, message.data);
-      await h.bus.publish({
-        id: `promoted-dev-${message.id}`,
-        subject: Events.versionPromoted.subject,
-        schema: Events.versionPromoted.schema.typeName,
-        data: encodeMessage(Events.versionPromoted.schema, { name: event.name, version: event.version, integrity: event.tarball?.integrity ?? '', view: 'dev', promotedAt: timestampNow() }),
-      });
-    },
-  );
-  registerCleanup(() => promotion.stop());
+  await startRealIngest(h);
   alice = await h.createUser('alice');
 });
 

@@ -82,64 +82,56 @@ export class AutomaticCases {
   }
 
   async tampered(message: Pick<DeliveredMessage, 'id'>, event: VersionTampered): Promise<void> {
-    const clock = new StepClock();
-    const policy = await this.readPolicy(clock);
-    const detectedAt = event.detectedAt ? timestampDate(event.detectedAt) : new Date();
     const upstream = event.upstream || 'upstream';
-    await applyOnce(this.dataSource, 'recall.version-tampered', message, async (tx) => {
-      const known = await CatalogueStore.version(tx, event.name, event.version);
-      await this.playbook.openOrJoin(
-        tx,
-        {
-          name: event.name,
-          trigger: 'tamper',
-          advisoryId: '',
-          severity: Severity.CRITICAL,
-          reason: `the upstream ${upstream} now serves other bytes for ${event.name}@${event.version} than the ones recorded here`,
-          evidence: { upstream },
-          versions: [
-            {
-              version: event.version,
-              integrity: event.integrity,
-              ...(known?.publishedAt ? { publishedAt: known.publishedAt } : {}),
-              evidence: { integrity: event.integrity, upstreamIntegrity: event.upstreamIntegrity, upstream, detectedAt: detectedAt.toISOString() },
-            },
-          ],
-          views: [],
-          openedBy: SERVICE_ACTOR,
-          drill: false,
-          signals: [detectedAt],
-        },
-        policy,
-        clock,
-      );
+    await this.upstreamFinding(message, 'recall.version-tampered', event, {
+      trigger: 'tamper',
+      severity: Severity.CRITICAL,
+      reason: `the upstream ${upstream} now serves other bytes for ${event.name}@${event.version} than the ones recorded here`,
+      evidence: { upstream },
+      versionEvidence: { integrity: event.integrity, upstreamIntegrity: event.upstreamIntegrity, upstream },
     });
   }
 
   async upstreamRemoved(message: Pick<DeliveredMessage, 'id'>, event: VersionUpstreamRemoved): Promise<void> {
+    const upstream = event.upstream || 'upstream';
+    await this.upstreamFinding(message, 'recall.version-upstream-removed', event, {
+      trigger: 'upstream-removed',
+      severity: Severity.HIGH,
+      reason: event.packageRemoved
+        ? `the upstream ${upstream} removed the package ${event.name} (registries take malware down this way)`
+        : `the upstream ${upstream} no longer lists ${event.name}@${event.version} (registries take malware down this way)`,
+      evidence: { upstream, packageRemoved: event.packageRemoved },
+      versionEvidence: { integrity: event.integrity, upstream, packageRemoved: event.packageRemoved },
+    });
+  }
+
+  /** A finding of the read-through cache about one version opens (or joins) its package's case. */
+  private async upstreamFinding(
+    message: Pick<DeliveredMessage, 'id'>,
+    consumer: string,
+    event: VersionTampered | VersionUpstreamRemoved,
+    finding: { trigger: 'tamper' | 'upstream-removed'; severity: Severity; reason: string; evidence: Record<string, unknown>; versionEvidence: Record<string, unknown> },
+  ): Promise<void> {
     const clock = new StepClock();
     const policy = await this.readPolicy(clock);
     const detectedAt = event.detectedAt ? timestampDate(event.detectedAt) : new Date();
-    const upstream = event.upstream || 'upstream';
-    await applyOnce(this.dataSource, 'recall.version-upstream-removed', message, async (tx) => {
+    await applyOnce(this.dataSource, consumer, message, async (tx) => {
       const known = await CatalogueStore.version(tx, event.name, event.version);
       await this.playbook.openOrJoin(
         tx,
         {
           name: event.name,
-          trigger: 'upstream-removed',
+          trigger: finding.trigger,
           advisoryId: '',
-          severity: Severity.HIGH,
-          reason: event.packageRemoved
-            ? `the upstream ${upstream} removed the package ${event.name} (registries take malware down this way)`
-            : `the upstream ${upstream} no longer lists ${event.name}@${event.version} (registries take malware down this way)`,
-          evidence: { upstream, packageRemoved: event.packageRemoved },
+          severity: finding.severity,
+          reason: finding.reason,
+          evidence: finding.evidence,
           versions: [
             {
               version: event.version,
               integrity: event.integrity || known?.integrity || '',
               ...(known?.publishedAt ? { publishedAt: known.publishedAt } : {}),
-              evidence: { integrity: event.integrity, upstream, packageRemoved: event.packageRemoved, detectedAt: detectedAt.toISOString() },
+              evidence: { ...finding.versionEvidence, detectedAt: detectedAt.toISOString() },
             },
           ],
           views: [],
