@@ -51,5 +51,13 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/adversarial/**/*.adversarial.spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.js'],
     },
+    {
+      ...shared,
+      // Fault injection under load (`npm run test:faults`, issue 14): services killed, NATS restarted,
+      // PostgreSQL stopped, a consumer frozen, poison messages; prints a table per mode.
+      displayName: 'faults',
+      testMatch: ['<rootDir>/e2e/faults/**/*.faults.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.js'],
+    },
   ],
 };

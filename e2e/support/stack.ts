@@ -11,6 +11,7 @@ import {
   tempDir,
   waitFor,
   type ChildHandle,
+  type NatsServerHandle,
 } from '@palisade/testing';
 
 export type StackMode = 'distributed' | 'embedded';
@@ -28,11 +29,16 @@ export interface Stack {
   blobCount(): Promise<number>;
   /** Every process of the stack, for assertions on logs. */
   processes(): ChildHandle[];
+  /** Distributed mode: the stack's private nats-server (fault tests stop and restart it). */
+  nats?: NatsServerHandle;
   /**
    * Distributed mode: kills one service with `signal` (as a crash or an operator would) and starts
-   * it again on the same database, bus and ports' configuration. Embedded mode has no such seam.
+   * it again on the same database, bus and ports' configuration (the gateway on its same port).
+   * Embedded mode has no such seam: see `restartServer`.
    */
   restartService(service: StackService, signal?: NodeJS.Signals): Promise<void>;
+  /** Embedded mode: kills the `npm start` process with `signal` and starts it again on the same data folder and ports. */
+  restartServer(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -67,12 +73,17 @@ async function startOnFreePorts(count: number, spawn: (ports: number[]) => Child
   }
 }
 
+export interface StackOptions {
+  /** Distributed mode: a PostgreSQL database of the caller's (e.g. a private server a fault test stops) instead of a fresh one on the test server. */
+  databaseUrl?: string;
+}
+
 /**
  * Boots Palisade for an e2e test file. Distributed: each service its own process on a NATS
  * server of the test's own, a fresh PostgreSQL database and S3 (s3rver). Embedded: `npm start`'s
  * entry point, with its own embedded PostgreSQL and data folder.
  */
-export async function startStack(mode: StackMode, extraEnv: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(mode: StackMode, extraEnv: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
   const adminToken = `pal_e2e_admin_${process.pid}_${Date.now()}`;
   const dataDir = await tempDir('palisade-e2e-');
   const common = { PALISADE_LOG_LEVEL: 'info', PALISADE_BOOTSTRAP_TOKEN: adminToken, PALISADE_DATA_DIR: dataDir, ...extraEnv };
@@ -80,21 +91,25 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
   let blobRoot = join(dataDir, 'blobs', 'sha512');
   let bus: Stack['bus'];
   let gatewayPort = 0;
-  const startService = new Map<StackService, () => Promise<ChildHandle>>();
+  const startService = new Map<StackService, (samePort?: number) => Promise<ChildHandle>>();
+  let nats: NatsServerHandle | undefined;
+  const embeddedStarted = /Palisade is running/;
+  const spawnEmbedded = (port: number, pgPort: number) =>
+    spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: { ...common, PALISADE_PORT: String(port), PALISADE_EMBEDDED_POSTGRES_PORT: String(pgPort) } });
+  let postgresPort = 0;
   if (mode === 'embedded') {
-    let postgresPort = 0;
     children.push(
       await startOnFreePorts(2, ([port, pgPort]) => {
         [gatewayPort, postgresPort] = [port, pgPort];
-        return spawnNode(resolve(repo, 'apps/embedded/src/main.ts'), { env: { ...common, PALISADE_PORT: String(port), PALISADE_EMBEDDED_POSTGRES_PORT: String(pgPort) } });
-      }, /Palisade is running/),
+        return spawnEmbedded(port, pgPort);
+      }, embeddedStarted),
     );
     const password = (await readFile(join(common.PALISADE_DATA_DIR, 'postgres.password'), 'utf8')).trim();
     bus = { embeddedDatabaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${postgresPort}/palisade` };
   } else {
-    const nats = await startNatsServer({ jetstream: true });
+    nats = await startNatsServer({ jetstream: true });
     bus = { natsUrl: nats.url };
-    const databaseUrl = await createTestDatabase('e2e');
+    const databaseUrl = options.databaseUrl ?? (await createTestDatabase('e2e'));
     const s3Port = await freePort();
     const s3Dir = await tempDir('palisade-e2e-s3-');
     blobRoot = join(s3Dir, 'palisade-blobs', 'sha512');
@@ -113,11 +128,19 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
       PALISADE_SIGNING_KEK: randomBytes(32).toString('base64'),
     };
     for (const service of SERVICES) {
-      const start = () =>
-        startOnFreePorts(1, ([port]) => {
-          if (service === 'gateway') gatewayPort = port;
-          return spawnNode(resolve(repo, `services/${service}/src/main.ts`), { env: { ...env, [PORT_VARIABLE[service]]: String(port) } });
-        }, new RegExp(`"msg":"${service} started"`));
+      const spawnService = (port: number) => spawnNode(resolve(repo, `services/${service}/src/main.ts`), { env: { ...env, [PORT_VARIABLE[service]]: String(port) } });
+      const started = new RegExp(`"msg":"${service} started"`);
+      const start = async (samePort?: number) => {
+        if (samePort === undefined) {
+          return startOnFreePorts(1, ([port]) => {
+            if (service === 'gateway') gatewayPort = port;
+            return spawnService(port);
+          }, started);
+        }
+        const child = spawnService(samePort);
+        await child.waitForLine(started, 120_000);
+        return child;
+      };
       startService.set(service, start);
       children.push(await start());
     }
@@ -136,12 +159,21 @@ export async function startStack(mode: StackMode, extraEnv: Record<string, strin
       return files.filter((f) => f.isFile() && (mode === 'embedded' || f.name.endsWith('._S3rver_object'))).length;
     },
     processes: () => children,
+    nats,
     restartService: async (service, signal = 'SIGKILL') => {
       const start = startService.get(service);
-      if (!start || service === 'gateway') throw new Error(`cannot restart ${service} in ${mode} mode`);
+      if (!start) throw new Error(`cannot restart ${service} in ${mode} mode`);
       const index = SERVICES.indexOf(service);
       await children[index].kill(signal);
-      children[index] = await start();
+      // Clients keep the gateway's URL: it comes back on the port it had.
+      children[index] = await start(service === 'gateway' ? gatewayPort : undefined);
+    },
+    restartServer: async (signal = 'SIGKILL') => {
+      if (mode !== 'embedded') throw new Error(`cannot restart the embedded server in ${mode} mode`);
+      await children[0].kill(signal);
+      const next = spawnEmbedded(gatewayPort, postgresPort);
+      children[0] = next;
+      await next.waitForLine(embeddedStarted, 120_000);
     },
     stop: async () => {
       for (const child of children.reverse()) await child.kill('SIGTERM');

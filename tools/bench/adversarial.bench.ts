@@ -1,12 +1,17 @@
 // npm run bench:adversarial — normal installs while hostile requests hammer the gateway: the p50/p99
 // of `npm install` (fresh cache, a 10-package tree) idle and under attack, and the Palisade
 // process's peak RSS, embedded mode. Target: p99 under attack within 2× of idle.
-// The hostile loop (bounded in count and time, loopback only): gzip bombs to login, oversized
-// JSON publishes, a tarball with data after its end-of-archive blocks, 7,500-word searches,
-// password guessing, `__proto__` dist-tags.
+// The hostile loop (bounded in count and time, loopback only), round robin over two kinds of
+// attacker. Anonymous (no token, as most attackers): gzip bombs to login, 60 MiB publishes,
+// 7,500-word searches, password guessing. An insider (a compromised or malicious ordinary user's
+// token, no admin rights): 60 MiB JSON publishes to a new name, which pass the token check and are
+// read and parsed in full before being refused; a tarball with data after its end-of-archive
+// blocks; `__proto__` dist-tags. Hostile bodies are built once, so the attacking clients (on the
+// same 2 cores) spend their CPU sending rather than building them. They run in a process of their
+// own (adversarial-attackers.ts), so their big sends do not delay the timing of the installs.
 import { readFile } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { makeTarball, publishBody, runCleanups } from '@palisade/testing';
+import { resolve } from 'node:path';
+import { makeTarball, publishBody, runCleanups, spawnNode } from '@palisade/testing';
 import { NpmUser } from '../../e2e/support/npm-cli';
 import { startStack, type Stack } from '../../e2e/support/stack';
 import { formatMs, percentile } from './stats';
@@ -28,38 +33,21 @@ async function publish(stack: Stack, manifest: { name: string; version: string; 
   if (response.status !== 201) throw new Error(`publish ${manifest.name} answered ${response.status}: ${await response.text()}`);
 }
 
-/** A valid gzip tar followed by a few MiB of non-zero data after its end-of-archive blocks. */
-function trailingDataTarball(name: string): Buffer {
-  const tar = gunzipSync(makeTarball([{ path: 'package/package.json', content: JSON.stringify({ name, version: '1.0.0' }) }]));
-  return gzipSync(Buffer.concat([tar, Buffer.alloc(4 * 1024 * 1024, 0x41)]));
+/** An ordinary account (no admin rights); answers its token. */
+async function createUser(stack: Stack, name: string): Promise<string> {
+  const created = await fetch(`${stack.registry('dev')}-/user/org.couchdb.user:${name}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
+    body: JSON.stringify({ _id: `org.couchdb.user:${name}`, name, password: `${name}-long-password`, email: `${name}@example.test`, type: 'user', roles: [] }),
+  });
+  if (created.status !== 201) throw new Error(`creating ${name} answered ${created.status}`);
+  return ((await created.json()) as { token: string }).token;
 }
 
-/** One hostile request of each kind, round robin; answers are read and dropped. */
-function hostileRequests(stack: Stack): Array<() => Promise<unknown>> {
-  const base = stack.baseUrl;
-  const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
-  const words = Array.from({ length: 7_500 }, (_, i) => `w${i}`).join(' ');
-  const sink = (r: Response) => r.arrayBuffer().catch(() => undefined);
-  const tarball = trailingDataTarball('hostile-trailing');
-  return [
-    () => fetch(`${base}/dev/-/user/org.couchdb.user:victim`, { method: 'PUT', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb }).then(sink),
-    () => fetch(`${base}/dev/hostile-big`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` }, body: `{"name":"hostile-big","x":"${'a'.repeat(60 * 1024 * 1024)}"}` }).then(sink),
-    () =>
-      fetch(`${base}/dev/hostile-trailing`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
-        body: JSON.stringify(publishBody({ name: 'hostile-trailing', version: '1.0.0' }, tarball)),
-      }).then(sink),
-    () => fetch(`${base}/dev/-/v1/search?text=${encodeURIComponent(words)}`).then(sink),
-    () =>
-      fetch(`${base}/dev/-/user/org.couchdb.user:victim`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ _id: 'org.couchdb.user:victim', name: 'victim', password: `guess-${Math.random()}`, type: 'user', roles: [] }),
-      }).then(sink),
-    () =>
-      fetch(`${base}/dev/-/package/bench-adv-0/dist-tags/__proto__`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` }, body: '"1.0.0"' }).then(sink),
-  ];
+/** CPU seconds (user + system) the process has used so far. */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rssOf(pid: number): Promise<number> {
@@ -79,7 +67,9 @@ async function installs(user: NpmUser, stack: Stack, count: number): Promise<num
 }
 
 async function main(): Promise<void> {
-  const stack = await startStack('embedded');
+  // BENCH_PALISADE_NODE_OPTIONS reaches only the Palisade process (e.g. a profiling preload), not npm.
+  const nodeOptions = process.env.BENCH_PALISADE_NODE_OPTIONS;
+  const stack = await startStack('embedded', nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
   try {
     const deps: Record<string, string> = {};
     for (let i = 0; i < PACKAGES - 1; i += 1) {
@@ -88,40 +78,38 @@ async function main(): Promise<void> {
     }
     await publish(stack, { name: 'bench-adv-top', version: '1.0.0', dependencies: deps });
     await new Promise((r) => setTimeout(r, 2_000));
-    const created = await fetch(`${stack.registry('dev')}-/user/org.couchdb.user:bench-user`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminToken}` },
-      body: JSON.stringify({ _id: 'org.couchdb.user:bench-user', name: 'bench-user', password: 'bench-users-long-password', email: 'bench@example.test', type: 'user', roles: [] }),
-    });
-    if (created.status !== 201) throw new Error(`creating the bench user answered ${created.status}`);
-    const user = await NpmUser.create(stack.registry('dev'), ((await created.json()) as { token: string }).token);
+    const user = await NpmUser.create(stack.registry('dev'), await createUser(stack, 'bench-user'));
+    const insiderToken = await createUser(stack, 'bench-insider');
     const pid = stack.processes()[0].pid;
 
+    const idleStarted = { wall: performance.now(), cpu: await cpuSecondsOf(pid) };
     const idle = await installs(user, stack, INSTALLS);
     const idleRss = await rssOf(pid);
+    const idleCpu = ((await cpuSecondsOf(pid)) - idleStarted.cpu) / ((performance.now() - idleStarted.wall) / 1000);
 
-    let attacking = true;
-    let sent = 0;
     let peakRss = idleRss;
-    const requests = hostileRequests(stack);
-    const deadline = Date.now() + 10 * 60_000;
-    const attackers = Array.from({ length: ATTACKERS }, async (_, a) => {
-      for (let i = a; attacking && Date.now() < deadline && sent < 100_000; i += 1) {
-        sent += 1;
-        await requests[i % requests.length]().catch(() => undefined);
-      }
+    const attackers = spawnNode(resolve(__dirname, 'adversarial-attackers.ts'), {
+      env: { ADV_BASE_URL: stack.baseUrl, ADV_INSIDER_TOKEN: insiderToken, ADV_ATTACKERS: String(ATTACKERS) },
     });
+    await attackers.waitForLine(/^attacking$/, 60_000);
+    const attackStarted = { wall: performance.now(), cpu: await cpuSecondsOf(pid) };
     const sampler = setInterval(() => void rssOf(pid).then((rss) => (peakRss = Math.max(peakRss, rss))), 200);
     const attacked = await installs(user, stack, INSTALLS);
-    attacking = false;
-    await Promise.all(attackers);
+    const attackSeconds = (performance.now() - attackStarted.wall) / 1000;
+    const attackCpu = ((await cpuSecondsOf(pid)) - attackStarted.cpu) / attackSeconds;
+    await attackers.kill('SIGTERM');
     clearInterval(sampler);
+    const report = attackers.stdout.find((line) => line.startsWith('{'));
+    if (!report) throw new Error(`the attackers printed no report: ${attackers.stderr.slice(-5).join(' ')}`);
+    const { sent, answers, cpuCores: clientCpu } = JSON.parse(report) as { sent: number; answers: Record<string, number>; cpuCores: number };
 
     const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
     const ratio = percentile(attacked, 99) / percentile(idle, 99);
     console.log(`npm install of a ${PACKAGES}-package tree, fresh cache, ${INSTALLS} installs each, embedded mode; ${ATTACKERS} hostile clients sent ${sent} requests`);
+    console.log(`answers (kind:status ×count, kinds in the order of hostileRequests): ${Object.entries(answers).sort().map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     console.log(`idle          p50 ${formatMs(percentile(idle, 50))}  p99 ${formatMs(percentile(idle, 99))}  RSS ${mib(idleRss)}`);
     console.log(`under attack  p50 ${formatMs(percentile(attacked, 50))}  p99 ${formatMs(percentile(attacked, 99))}  peak RSS ${mib(peakRss)}`);
+    console.log(`Palisade CPU (cores busy on average): idle ${idleCpu.toFixed(2)}, under attack ${attackCpu.toFixed(2)}; the hostile clients themselves ${clientCpu.toFixed(2)}`);
     console.log(`p99 under attack / idle: ${ratio.toFixed(2)}× (target ≤ 2×: ${ratio <= 2 ? 'met' : 'MISSED'})`);
   } finally {
     await stack.stop();

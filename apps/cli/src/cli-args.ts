@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALERT_SEVERITIES } from '@palisade/contracts';
 import { CliError, CliErrorCode } from './cli-error';
+import { DLQ_USAGE, parseDlq, type DlqArgs } from './dlq/dlq-args';
+import { RECONCILE_USAGE, parseReconcile, type ReconcileArgs } from './reconcile/reconcile-args';
 
 export const VERIFY_USAGE = `usage: palisade verify [--registry <url>] [--lockfile <path>] [--json] [--no-require-attestations]
 
@@ -55,7 +57,7 @@ export const RECALL_USAGE = `usage: palisade recall open <name>@<range> --reason
                        n alerts (with --from-start, also once the recorded ones are printed); Ctrl-C stops
   --json               print the registry's answer as JSON`;
 
-export const USAGE = `${VERIFY_USAGE}\n\n${ADMIN_USAGE}\n\n${RECALL_USAGE}`;
+export const USAGE = `${VERIFY_USAGE}\n\n${ADMIN_USAGE}\n\n${RECALL_USAGE}\n\n${DLQ_USAGE}\n\n${RECONCILE_USAGE}`;
 
 export interface VerifyArgs {
   command: 'verify';
@@ -102,7 +104,7 @@ export interface AlertsTailArgs {
   connection: Connection;
 }
 
-export type CliArgs = VerifyArgs | AdminArgs | RecallArgs | AlertsTailArgs | { command: 'help'; usage?: string };
+export type CliArgs = VerifyArgs | AdminArgs | RecallArgs | AlertsTailArgs | DlqArgs | ReconcileArgs | { command: 'help'; usage?: string };
 
 export interface VersionSpec {
   name: string;
@@ -156,6 +158,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       return parseDeployment(rest);
     case 'alerts':
       return parseAlerts(rest);
+    case 'dlq':
+      return parseDlq(rest);
+    case 'reconcile':
+      return parseReconcile(rest);
     default:
       throw new CliError(CliErrorCode.Usage, `unknown command ${argv.join(' ')}\n\n${USAGE}`);
   }

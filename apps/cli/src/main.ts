@@ -6,8 +6,10 @@ import { runAdminCommand } from './admin/admin-commands';
 import { formatRefusal } from './admin/format';
 import { parseCliArgs, USAGE } from './cli-args';
 import { CliErrorCode } from './cli-error';
+import { runDlqCommand } from './dlq/dlq-commands';
 import { runAlertsTail } from './recall/alerts-tail';
 import { runRecallCommand } from './recall/recall-commands';
+import { runReconcile } from './reconcile/reconcile-command';
 import { readLockfile } from './verify/lockfile';
 import { formatReport } from './verify/report';
 import { verifyProject } from './verify/verify-project';
@@ -48,6 +50,14 @@ export async function main(
       case 'recall-drill':
       case 'deployment-report':
         out(await runRecallCommand(args, { env, cwd }));
+        return 0;
+      case 'dlq-list':
+      case 'dlq-show':
+      case 'dlq-redrive':
+        out(await runDlqCommand(args, { env, cwd }));
+        return 0;
+      case 'reconcile':
+        out(await runReconcile(args, { env, cwd }));
         return 0;
       default:
         out(await runAdminCommand(args, { env, cwd }));

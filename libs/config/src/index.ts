@@ -11,6 +11,8 @@ export type { LoadConfigOrExitOptions } from './load-config-or-exit';
 export { describeConfig } from './describe-config';
 export type { ConfigRow } from './describe-config';
 export { commonConfig, commonConfigShape, httpPortVar, OTEL_EXPORTERS } from './common-config';
+export { retentionConfig, retentionConfigShape, retentionSettings, MIN_INBOX_RETENTION_DAYS } from './retention-config';
+export type { RetentionSettings } from './retention-config';
 export type { CommonConfigShape, OtelExporter, PortVar } from './common-config';
 export { redactSecrets, maskUrlCredentials, REDACTED, SECRET_KEY_PATTERN } from './redact';
 export type { Redacted } from './redact';

@@ -34,6 +34,13 @@ import {
   PromotionStatusReplySchema,
   PromotionStatusRequestSchema,
 } from './gen/palisade/v1/promotion_policy_pb';
+import {
+  file_palisade_v1_reconcile_commands,
+  RunReconcileReplySchema,
+  RunReconcileRequestSchema,
+  ServiceReconcileReplySchema,
+  ServiceReconcileRequestSchema,
+} from './gen/palisade/v1/reconcile_commands_pb';
 import { file_palisade_v1_scanning_commands, AuditReplySchema, AuditRequestSchema } from './gen/palisade/v1/scanning_commands_pb';
 import {
   file_palisade_v1_recall_commands,
@@ -153,6 +160,11 @@ export const Commands = {
   signingLogCheckpoint: { subject: CommandSubjects.signingLogCheckpoint, request: LogCheckpointRequestSchema, reply: LogCheckpointReplySchema },
   signingLogConsistency: { subject: CommandSubjects.signingLogConsistency, request: LogConsistencyRequestSchema, reply: LogConsistencyReplySchema },
   signingLogEntry: { subject: CommandSubjects.signingLogEntry, request: LogEntryRequestSchema, reply: LogEntryReplySchema },
+  ingestReconcile: { subject: CommandSubjects.ingestReconcile, request: RunReconcileRequestSchema, reply: RunReconcileReplySchema },
+  scanningReconcile: { subject: CommandSubjects.scanningReconcile, request: ServiceReconcileRequestSchema, reply: ServiceReconcileReplySchema },
+  signingReconcile: { subject: CommandSubjects.signingReconcile, request: ServiceReconcileRequestSchema, reply: ServiceReconcileReplySchema },
+  promotionReconcile: { subject: CommandSubjects.promotionReconcile, request: ServiceReconcileRequestSchema, reply: ServiceReconcileReplySchema },
+  gatewayReconcile: { subject: CommandSubjects.gatewayReconcile, request: ServiceReconcileRequestSchema, reply: ServiceReconcileReplySchema },
 } as const satisfies Record<string, CommandDefinition>;
 
 export type CommandName = keyof typeof Commands;
@@ -183,4 +195,5 @@ export const contractRegistry: Registry = createRegistry(
   file_palisade_v1_attestation_commands,
   file_palisade_v1_upstream_events,
   file_palisade_v1_scanning_commands,
+  file_palisade_v1_reconcile_commands,
 );

@@ -8,6 +8,7 @@ export * from './gen/palisade/v1/alert_events_pb';
 export * from './gen/palisade/v1/ingest_commands_pb';
 export * from './gen/palisade/v1/promotion_commands_pb';
 export * from './gen/palisade/v1/promotion_events_pb';
+export * from './gen/palisade/v1/reconcile_commands_pb';
 export * from './gen/palisade/v1/promotion_policy_pb';
 export * from './gen/palisade/v1/recall_commands_pb';
 export * from './gen/palisade/v1/attestation_commands_pb';

@@ -61,6 +61,11 @@ export const CommandSubjects = {
   signingLogCheckpoint: 'registry.cmd.signing.log-checkpoint',
   signingLogConsistency: 'registry.cmd.signing.log-consistency',
   signingLogEntry: 'registry.cmd.signing.log-entry',
+  ingestReconcile: 'registry.cmd.ingest.reconcile',
+  scanningReconcile: 'registry.cmd.scanning.reconcile',
+  signingReconcile: 'registry.cmd.signing.reconcile',
+  promotionReconcile: 'registry.cmd.promotion.reconcile',
+  gatewayReconcile: 'registry.cmd.gateway.reconcile',
 } as const;
 
 /** Alert severities as subject tokens, lowest first (mirrors the proto `Severity` enum). */

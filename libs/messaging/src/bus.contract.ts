@@ -16,6 +16,17 @@ export interface BusUnderTest {
 const text = (value: string) => new TextEncoder().encode(value);
 const read = (data: Uint8Array) => new TextDecoder().decode(data);
 
+/** Polls `read` until its answer passes `check`, and returns that answer. */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function until(check: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -195,6 +206,81 @@ export function describeMessageBusContract(adapter: string, open: () => Promise<
       await Promise.all([sub.stop(), dlq.stop()]);
     });
 
+    it('lists and shows a dead letter, and redrives it to the consumer that gave up and to no other', async () => {
+      const dlq = sut.bus.deadLetters();
+      const fixed = spec('redrive-a', subject('redrive.*'));
+      const other = spec('redrive-b', subject('redrive.*'));
+      let broken = true;
+      const byFixed: string[] = [];
+      const byOther: string[] = [];
+      const a = await sut.bus.consume(fixed, async (m) => {
+        if (broken && m.subject.endsWith('.bad')) throw new PermanentError('BAD_PAYLOAD', 'cannot read it yet');
+        byFixed.push(`${read(m.data)}#${m.id}`);
+      });
+      const b = await sut.bus.consume(other, async (m) => void byOther.push(read(m.data)));
+      const badId = randomUUID();
+      const goodId = randomUUID();
+      await publish('redrive.bad', badId, { 'X-Custom': 'kept' });
+      await publish('redrive.good', goodId);
+
+      const page = await eventually(() => dlq.list({ consumer: fixed.durable }), (p) => p.total === 1, 'the dead letter listed');
+      const [entry] = page.deadLetters;
+      expect(entry).toMatchObject({
+        stream,
+        consumer: fixed.durable,
+        subject: subject('redrive.bad'),
+        messageId: badId,
+        schema: 'test.v1.Text',
+        errorCode: 'BAD_PAYLOAD',
+        errorMessage: 'cannot read it yet',
+        attempts: 1,
+        payloadSize: 'redrive.bad'.length,
+      });
+      expect(Number.isNaN(Date.parse(entry.deadLetteredAt))).toBe(false);
+      expect((await dlq.list({ stream: stream.toLowerCase(), consumer: fixed.durable })).deadLetters.map((d) => d.id)).toEqual([entry.id]);
+      const shown = await dlq.show(entry.id);
+      expect(shown).toMatchObject({ id: entry.id, messageId: badId, payloadNote: 'schema test.v1.Text is not in the contract registry' });
+      expect(shown.headers['X-Custom']).toBe('kept');
+
+      broken = false;
+      expect(await dlq.redrive({ ids: [entry.id] })).toEqual({ redriven: [expect.objectContaining({ id: entry.id, messageId: badId })], alreadyRedriven: [] });
+      // A marker published after the redrive: once both consumers handled it, each had its chance at the replay.
+      await until(() => byFixed.length === 2, undefined, 'the replay handled');
+      await publish('redrive.after');
+      await until(() => byFixed.length === 3 && byOther.length === 3, undefined, 'the marker handled by both');
+      expect(byFixed).toEqual([`redrive.good#${goodId}`, `redrive.bad#${badId}`, expect.stringMatching(/^redrive\.after#/)]);
+      expect(byOther).toEqual(['redrive.bad', 'redrive.good', 'redrive.after']);
+
+      expect((await dlq.list({ consumer: fixed.durable })).total).toBe(0);
+      await expect(dlq.redrive({ ids: [entry.id] })).rejects.toMatchObject({ code: 'DEAD_LETTER_NOT_FOUND' });
+      await expect(dlq.show(entry.id)).rejects.toMatchObject({ code: 'DEAD_LETTER_NOT_FOUND' });
+      await expect(dlq.redrive({ ids: ['not-an-id'] })).rejects.toMatchObject({ code: 'DEAD_LETTER_BAD_REQUEST' });
+      await Promise.all([a.stop(), b.stop()]);
+    });
+
+    it('redrives every dead letter of a consumer once, even when two redrives race, and dead-letters a replay that fails again', async () => {
+      const dlq = sut.bus.deadLetters();
+      const consumer = spec('redrive-all', subject('again.*'));
+      let broken = true;
+      const handled: string[] = [];
+      const sub = await sut.bus.consume(consumer, async (m) => {
+        if (broken || m.subject.endsWith('.never')) throw new PermanentError('NOT_YET', 'not yet');
+        handled.push(read(m.data));
+      });
+      for (const name of ['again.one', 'again.two', 'again.three', 'again.never']) await publish(name);
+      await eventually(() => dlq.list({ consumer: consumer.durable }), (p) => p.total === 4, 'four dead letters');
+      broken = false;
+      const [first, second] = await Promise.all([dlq.redrive({ all: true, consumer: consumer.durable }), dlq.redrive({ all: true, consumer: consumer.durable })]);
+      expect(first.redriven.length + second.redriven.length).toBe(4);
+      await until(() => handled.length >= 3, undefined, 'the replays handled');
+      // The replay that fails again is a new dead letter (not dropped as a duplicate of the first).
+      const again = await eventually(() => dlq.list({ consumer: consumer.durable }), (p) => p.total === 1, 'the failing replay dead-lettered again');
+      expect(again.deadLetters[0]).toMatchObject({ subject: subject('again.never'), errorCode: 'NOT_YET' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...handled].sort()).toEqual(['again.one', 'again.three', 'again.two']);
+      await sub.stop();
+    });
+
     it('keeps a durable consumer position across a stop and a restart', async () => {
       const seen: string[] = [];
       const consumer = spec('durable', subject('durable.*'));
@@ -224,6 +310,36 @@ export function describeMessageBusContract(adapter: string, open: () => Promise<
       await until(() => seen.length >= names.length, 30_000, 'every message handled');
       await new Promise((r) => setTimeout(r, 500));
       expect(seen).toEqual(names.map((n) => subject(n).slice(tag.length + 1)));
+      await sub.stop();
+    });
+
+    it('handles up to `concurrency` messages of a consumer at once, never more, each once', async () => {
+      let active = 0;
+      let peak = 0;
+      const seen: string[] = [];
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      const sub = await sut.bus.consume({ ...spec('parallel', subject('parallel.*')), concurrency: 3 }, async (m) => {
+        active += 1;
+        peak = Math.max(peak, active);
+        try {
+          await gate;
+          seen.push(read(m.data));
+        } finally {
+          active -= 1;
+        }
+      });
+      const names = Array.from({ length: 9 }, (_, i) => `parallel.m${i}`);
+      for (const name of names) await publish(name);
+      await until(() => active === 3, 15_000, 'three messages in their handlers at once');
+      // A fourth slot would have been taken by now: six more messages are waiting.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(active).toBe(3);
+      release();
+      await until(() => seen.length >= names.length, 15_000, 'every message handled');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(peak).toBe(3);
+      expect([...seen].sort()).toEqual(names.map((n) => subject(n).slice(tag.length + 1)).sort());
       await sub.stop();
     });
 

@@ -1,4 +1,5 @@
 import type { DeadLetterListener } from './dead-letter-notice';
+import type { DeadLetterQueue } from './dead-letters/dead-letter';
 import type { DeliveredMessage, OutgoingMessage, PublishResult, Reply } from './message';
 
 /** A stream groups subjects; every event lives in exactly one. */
@@ -27,6 +28,11 @@ export interface ConsumerSpec {
   backoffMs: readonly number[];
   /** How long a delivery may stay unacknowledged before the broker redelivers it. */
   ackWaitMs: number;
+  /**
+   * How many of this consumer's messages may be handled at once (default 1: one at a time, in
+   * order). Only for handlers that are safe when messages overlap and arrive out of order.
+   */
+  concurrency?: number;
 }
 
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
@@ -54,6 +60,14 @@ export interface BusHealth {
   subscriptions: Record<string, boolean>;
 }
 
+/** A change of the bus's connection to its broker: lost, or back (`server` is the broker's address). */
+export interface BusConnectionChange {
+  connected: boolean;
+  server?: string;
+}
+
+export type BusConnectionListener = (change: BusConnectionChange) => void;
+
 /**
  * The messaging port. Two adapters implement it with the same semantics: JetStream (distributed
  * mode) and a PostgreSQL-backed in-process bus (embedded mode). Delivery is at-least-once with
@@ -71,6 +85,13 @@ export interface MessageBus {
   backlog?(): Promise<Record<string, ConsumerBacklog>>;
   /** Called for every dead letter this bus writes (log line and metric); returns the unsubscribe. */
   onDeadLetter?(listener: DeadLetterListener): () => void;
+  /** The dead letters of every consumer on this broker or log: list, show, redrive. */
+  deadLetters(): DeadLetterQueue;
+  /**
+   * Called once when the connection to the broker is lost and once when it is back (an adapter
+   * without a broker connection never calls it); returns the unsubscribe.
+   */
+  onConnectionChange?(listener: BusConnectionListener): () => void;
   close(): Promise<void>;
 }
 
@@ -79,7 +100,10 @@ export function deadLetterSubject(stream: string, durable: string): string {
   return `deadletter.${stream.toLowerCase()}.${durable}`;
 }
 
-export const DEAD_LETTER_STREAM: StreamSpec = { name: 'DEADLETTER', subjects: ['deadletter.>'] };
+/** How long dead letters are kept, and how many bytes of them at most (the oldest go first). */
+export const DEAD_LETTER_RETENTION = { maxAgeMs: 30 * 24 * 60 * 60 * 1_000, maxBytes: 1024 * 1024 * 1024 } as const;
+
+export const DEAD_LETTER_STREAM: StreamSpec = { name: 'DEADLETTER', subjects: ['deadletter.>'], ...DEAD_LETTER_RETENTION };
 
 export const defaultConsumerTuning = {
   maxDeliver: 5,

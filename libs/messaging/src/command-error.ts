@@ -4,6 +4,8 @@ import { MessageHeaders } from './message';
 export const CommandErrorCodes = {
   timeout: 'COMMAND_TIMEOUT',
   noResponders: 'COMMAND_NO_RESPONDERS',
+  /** The bus was disconnected from its broker when the command was to be sent: it was not sent. */
+  busUnavailable: 'COMMAND_BUS_UNAVAILABLE',
   failed: 'COMMAND_FAILED',
 } as const;
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Severity, encodeAlert } from '@palisade/contracts';
 import type { ConsumerSpec } from './bus';
+import { keptOnDeadLetter } from './dead-letters/dead-letter-rules';
 import { MessageHeaders, type DeliveredMessage, type OutgoingMessage } from './message';
 
 /** What a dead letter is about: raised (as a log line, a metric and an alert) for every one. */
@@ -24,7 +25,7 @@ export type DeadLetterListener = (notice: DeadLetterNotice) => void;
 export function deadLetterOf(spec: Pick<ConsumerSpec, 'stream' | 'durable'>, message: DeliveredMessage, error: { code: string; message: string }): { headers: Record<string, string>; notice: DeadLetterNotice } {
   return {
     headers: {
-      ...message.headers,
+      ...keptOnDeadLetter(message.headers),
       [MessageHeaders.errorCode]: error.code,
       [MessageHeaders.errorMessage]: error.message.replace(/[\r\n]+/g, ' ').slice(0, 1024),
       [MessageHeaders.deadLetterSubject]: message.subject,

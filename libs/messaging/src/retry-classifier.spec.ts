@@ -24,6 +24,7 @@ describe('classifyFailure', () => {
     ['bus unavailable', new PalisadeError('MESSAGING_UNAVAILABLE', 'cannot connect to NATS')],
     ['bus publish failed', new PalisadeError('MESSAGING_PUBLISH_FAILED', 'publish failed')],
     ['command timeout', new PalisadeError('COMMAND_TIMEOUT', 'did not answer')],
+    ['command refused while NATS is disconnected', new PalisadeError('COMMAND_BUS_UNAVAILABLE', 'NATS is disconnected')],
     ['TypeORM QueryFailedError around a 57P01', Object.assign(new Error('query failed'), { driverError: withCode('57P01') })],
     ['a wrapper whose cause is ECONNREFUSED', new Error('store failed', { cause: withCode('ECONNREFUSED') })],
     ['AggregateError of refused addresses', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')], 'all failed')],

@@ -34,7 +34,7 @@ const TRANSIENT_SYSTEM_CODES = new Set([
 const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '40001', '40P01']);
 
 /** Palisade codes that mean "a dependency did not answer". */
-const TRANSIENT_PALISADE_CODES = new Set(['MESSAGING_UNAVAILABLE', 'MESSAGING_PUBLISH_FAILED', 'COMMAND_TIMEOUT', 'COMMAND_NO_RESPONDERS']);
+const TRANSIENT_PALISADE_CODES = new Set(['MESSAGING_UNAVAILABLE', 'MESSAGING_PUBLISH_FAILED', 'COMMAND_TIMEOUT', 'COMMAND_NO_RESPONDERS', 'COMMAND_BUS_UNAVAILABLE']);
 
 /** nats.js error classes of a connection that is down, closing or slow. */
 const TRANSIENT_ERROR_NAMES = new Set(['TimeoutError', 'ConnectionError', 'ClosedConnectionError', 'DrainingConnectionError', 'NoRespondersError']);

@@ -1,6 +1,10 @@
 export { startService } from './start-service';
 export type { StartServiceOptions, RunningService } from './start-service';
-export { runService } from './run-service';
+export { runService, SERVICE_STARTED_MESSAGE } from './run-service';
+export { PeriodicJob } from './periodic-job';
+export type { PeriodicJobOptions } from './periodic-job';
+export { retentionJob, serviceRetentionRules } from './retention-job';
+export type { RetentionJobOptions } from './retention-job';
 export { SERVICE_NAMES, PLATFORM_STREAMS, schemaOf, serviceConfigDefinition, platformSettings } from './service-definition';
 export type { ServiceDefinition, ServiceName, PlatformSettings } from './service-definition';
 export { DATA_SOURCE, MESSAGE_BUS, LOGGER, METRICS, SERVICE_CONFIG, PLATFORM_SETTINGS, BLOB_STORE } from './tokens';

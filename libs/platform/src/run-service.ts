@@ -2,6 +2,9 @@ import { ConfigError, EXIT_CONFIG } from '@palisade/config';
 import { startService, type RunningService } from './start-service';
 import type { ServiceDefinition } from './service-definition';
 
+/** What a service sends its supervisor (a parent with an IPC channel, as `start:distributed`) once it serves. */
+export const SERVICE_STARTED_MESSAGE = 'palisade.service.started';
+
 /**
  * A service's `main`: start, stop cleanly on SIGTERM/SIGINT (Kubernetes sends SIGTERM), and exit
  * with a message naming the variable when the configuration is wrong.
@@ -18,9 +21,12 @@ export function runService(definition: ServiceDefinition): void {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // Started by a supervisor: when it is gone (even SIGKILLed), stop rather than run on unsupervised.
+  if (process.send) process.once('disconnect', () => void shutdown('supervisor gone'));
   startService(definition)
     .then((service) => {
       running = service;
+      if (process.connected) process.send?.({ type: SERVICE_STARTED_MESSAGE, service: definition.name });
     })
     .catch((error: unknown) => {
       if (error instanceof ConfigError) {

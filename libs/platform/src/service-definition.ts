@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
-import { commonConfig, extendConfig, httpPortVar, type Config, type ConfigDefinition, type ConfigProblem, type ConfigShape } from '@palisade/config';
+import { commonConfig, extendConfig, httpPortVar, retentionConfig, type Config, type ConfigDefinition, type ConfigProblem, type ConfigShape } from '@palisade/config';
+import type { RetentionRule } from '@palisade/persistence';
 import { blobConfig } from './blob-config';
 import { STREAMS } from '@palisade/contracts';
 import type { StreamSpec } from '@palisade/messaging';
@@ -24,6 +25,11 @@ export interface ServiceDefinition {
   /** TypeORM entities of the service's schema. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: ReadonlyArray<Function>;
+  /**
+   * Rules for the service's own tables that grow with traffic, from its parsed config; the outbox
+   * and inbox rules come from the platform. Tables audit or the transparency log need have none.
+   */
+  retention?: (config: Readonly<Record<string, unknown>>) => readonly RetentionRule[];
   /** HTTP server tuning; `bodyLimit` from the parsed config (bytes). */
   http?: { bodyLimit?: (config: Readonly<Record<string, unknown>>) => number };
 }
@@ -45,10 +51,10 @@ function widen(definition: { readonly shape: ConfigShape; readonly rules: readon
   return definition as unknown as ConfigDefinition<ConfigShape>;
 }
 
-/** Common settings, the service's port, the blob store settings when it keeps tarballs, and its own. */
+/** Common settings, the service's port, retention, the blob store settings when it keeps tarballs, and its own. */
 export function serviceConfigDefinition(definition: ServiceDefinition): ConfigDefinition<ConfigShape> {
   let config = widen(extendConfig(commonConfig, httpPortVar(definition.port.variable, definition.port.default, definition.name)));
-  const parts = [definition.blobStore ? blobConfig : undefined, definition.config];
+  const parts = [retentionConfig, definition.blobStore ? blobConfig : undefined, definition.config];
   for (const part of parts) if (part) config = widen(extendConfig(config, part.shape, { rules: [...widen(part).rules] }));
   return config;
 }

@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
-import { createLogger, loadConfig, type Env, type Logger } from '@palisade/config';
+import { createLogger, loadConfig, retentionSettings, type Env, type Logger } from '@palisade/config';
 import { JetStreamBus, MESSAGING_MIGRATIONS, OutboxRelay, PalisadeTransport, type MessageBus } from '@palisade/messaging';
 import { openServiceStore } from '@palisade/persistence';
 import { createCounter, createGauge, createMetricsRegistry, startTelemetry, type TelemetryHandle } from '@palisade/telemetry';
@@ -16,6 +16,7 @@ import { Readiness } from './readiness';
 import { PLATFORM_STREAMS, platformSettings, schemaOf, serviceConfigDefinition, type PlatformSettings, type ServiceDefinition } from './service-definition';
 import { BLOB_STORE, DATA_SOURCE, LOGGER, MESSAGE_BUS, METRICS, PLATFORM_SETTINGS, READINESS, SERVICE_CONFIG } from './tokens';
 import { openBlobStore } from './blob-config';
+import { retentionJob } from './retention-job';
 import type { BlobStore } from '@palisade/storage';
 
 export interface StartServiceOptions {
@@ -46,7 +47,8 @@ export interface RunningService {
  * Dead letters of this service's consumers raise an error log line and count in
  * `palisade_messaging_dead_letters_total` (the bus raises the alert); the consumers' backlog is
  * the `palisade_messaging_backlog` gauge. On a bus shared by several services (embedded mode),
- * each service reports its own consumers (durable names start with `<service>_`).
+ * each service reports its own consumers (durable names start with `<service>_`). A lost and a
+ * restored broker connection are one warn and one info line each, however long the outage.
  */
 function watchMessaging(service: string, bus: MessageBus, metrics: Registry, logger: Logger, undo: Array<() => Promise<unknown>>): void {
   const own = (consumer: string) => consumer.startsWith(`${service}_`);
@@ -61,6 +63,11 @@ function watchMessaging(service: string, bus: MessageBus, metrics: Registry, log
     logger.error({ deadLetter: notice }, `message dead-lettered by ${notice.consumer}: ${notice.errorCode} after ${notice.attempts} attempt(s) (subject ${notice.subject})`);
   });
   if (unlisten) undo.push(async () => unlisten());
+  const unwatchConnection = bus.onConnectionChange?.(({ connected, server }) => {
+    if (connected) logger.info({ server }, 'NATS connection restored');
+    else logger.warn({ server }, 'NATS connection lost; commands fail at once (503 at the gateway) and events wait in the outbox until it is back');
+  });
+  if (unwatchConnection) undo.push(async () => unwatchConnection());
   const backlog = bus.backlog?.bind(bus);
   if (!backlog) return;
   createGauge(metrics, {
@@ -123,6 +130,9 @@ export async function startService(definition: ServiceDefinition, options: Start
 
     const transport = new PalisadeTransport(bus, { service: definition.name, streams: PLATFORM_STREAMS });
     const metrics = createMetricsRegistry({ service: definition.name });
+    const retention = retentionJob({ dataSource, settings: retentionSettings(config), rules: definition.retention?.(config) ?? [], metrics, logger });
+    retention.start();
+    undo.push(() => retention.stop());
     const readiness = new Readiness({ bus, dataSource, transport, relay });
     watchMessaging(definition.name, bus, metrics, logger, undo);
     createGauge(metrics, {

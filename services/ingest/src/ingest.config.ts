@@ -1,5 +1,6 @@
 import { defineConfig, duration, int, type ConfigVar } from '@palisade/config';
 import { upstreamConfig, upstreamConfigShape } from '@palisade/upstream';
+import { reconcileConfigShape } from './reconcile/reconcile.config';
 
 const MiB = 1024 * 1024;
 
@@ -21,6 +22,7 @@ export const ingestConfigShape = {
     description: 'Longest time ingest spends checking one publish (ms, or `20s`); past it, or past the deadline the gateway sent, the publish is refused and never recorded.',
   },
   ...upstreamConfigShape,
+  ...reconcileConfigShape,
 } satisfies Record<string, ConfigVar>;
 
 export const ingestConfig = defineConfig(ingestConfigShape, { rules: [...upstreamConfig.rules] });

@@ -12,10 +12,14 @@ import { UpstreamHandler } from './handlers/upstream.handler';
 import { UpstreamTrust } from './handlers/upstream-trust';
 import { INGEST_SETTINGS, ingestSettings } from './ingest.config';
 import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
+import { Reconciler } from './reconcile/application/reconciler';
+import { ReconcileClock } from './reconcile/handlers/reconcile-clock';
+import { ReconcileHandler } from './reconcile/handlers/reconcile.handler';
+import { RECONCILE_SETTINGS, reconcileSettings } from './reconcile/reconcile.config';
 
 /** The ingest service: validates published and upstream versions and records them, once and for ever. */
 @Module({
-  controllers: [PublishHandler, UnpublishHandler, UpstreamHandler],
+  controllers: [PublishHandler, UnpublishHandler, UpstreamHandler, ReconcileHandler],
   providers: [
     PublishVersion,
     UnpublishVersions,
@@ -26,6 +30,9 @@ import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
     UpstreamTrust,
     { provide: INGEST_SETTINGS, useFactory: ingestSettings, inject: [SERVICE_CONFIG] },
     { provide: UPSTREAM_SETTINGS, useFactory: upstreamSettings, inject: [SERVICE_CONFIG] },
+    { provide: RECONCILE_SETTINGS, useFactory: reconcileSettings, inject: [SERVICE_CONFIG] },
+    Reconciler,
+    ReconcileClock,
   ],
 })
 export class IngestModule {}

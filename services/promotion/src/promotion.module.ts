@@ -10,10 +10,11 @@ import { PromotionCommandsHandler } from './handlers/promotion-commands.handler'
 import { QuarantineEventsHandler } from './handlers/quarantine-events.handler';
 import { VersionEventsHandler } from './handlers/version-events.handler';
 import { PROMOTION_SETTINGS, promotionSettings } from './promotion.config';
+import { PromotionReconcileController } from './reconcile/reconcile.controller';
 
 /** The promotion service: views, versioned policies, approvals, admission of versions to views, recall quarantines. */
 @Module({
-  controllers: [VersionEventsHandler, QuarantineEventsHandler, PromotionCommandsHandler],
+  controllers: [VersionEventsHandler, QuarantineEventsHandler, PromotionCommandsHandler, PromotionReconcileController],
   providers: [
     { provide: PROMOTION_SETTINGS, useFactory: promotionSettings, inject: [SERVICE_CONFIG] },
     PolicyService,

@@ -1,5 +1,6 @@
 import { defineConfig, duration, type ConfigVar } from '@palisade/config';
 import { alertConfigRules, alertConfigShape } from './application/alert-config';
+import { recallRetentionConfigShape } from './recall-retention';
 
 export const recallConfigShape = {
   PALISADE_RECALL_TICK_INTERVAL: {
@@ -9,7 +10,7 @@ export const recallConfigShape = {
   },
 } satisfies Record<string, ConfigVar>;
 
-export const recallConfig = defineConfig({ ...recallConfigShape, ...alertConfigShape }, { rules: [...alertConfigRules] });
+export const recallConfig = defineConfig({ ...recallConfigShape, ...alertConfigShape, ...recallRetentionConfigShape }, { rules: [...alertConfigRules] });
 
 export interface RecallSettings {
   tickIntervalMs: number;

@@ -13,6 +13,7 @@ import { LogCommandsController } from './log/log-commands.controller';
 import { TransparencyLog } from './log/transparency-log';
 import { VersionEventsController } from './signatures/version-events.controller';
 import { VersionSigner } from './signatures/version-signer';
+import { SigningReconcileController } from './reconcile/reconcile.controller';
 import { signingSettings } from './signing.config';
 
 /** The local key provider, its KEK from configuration, a KEK file, or (embedded only) the data folder. */
@@ -29,7 +30,7 @@ export const localKeyProvider = {
 
 /** The signing service: registry keys, npm-compatible registry signatures, attestations and the transparency log. */
 @Module({
-  controllers: [VersionEventsController, KeysAdminController, LogCommandsController],
+  controllers: [VersionEventsController, KeysAdminController, LogCommandsController, SigningReconcileController],
   providers: [localKeyProvider, KeyRingService, TransparencyLog, VersionSigner, Attester, AttestationStore],
 })
 export class SigningModule {}

@@ -23,7 +23,7 @@ const query = (params: Record<string, string | number | undefined>) => {
   return text ? `?${text}` : '';
 };
 
-/** The registry's admin API (`/-/palisade/v1/...`: promotion, recalls, deployments, alerts) with the user's token. */
+/** The registry's admin API (`/-/palisade/v1/...`: promotion, recalls, deployments, alerts, dead letters) with the user's token. */
 export class AdminClient {
   constructor(private readonly connection: ResolvedConnection) {}
 
@@ -77,6 +77,22 @@ export class AdminClient {
 
   alerts(after: string, subject: string, limit: number): Promise<unknown> {
     return this.call('GET', `-/palisade/v1/alerts${query({ after, subject, limit })}`);
+  }
+
+  listDeadLetters(filter: { stream: string; consumer: string; limit?: number; before: string }): Promise<unknown> {
+    return this.call('GET', `-/palisade/v1/dead-letters${query(filter)}`);
+  }
+
+  showDeadLetter(id: string): Promise<unknown> {
+    return this.call('GET', `-/palisade/v1/dead-letters/${encodeURIComponent(id)}`);
+  }
+
+  redriveDeadLetters(body: { ids: string[] } | { all: true; stream?: string; consumer?: string }): Promise<unknown> {
+    return this.call('POST', '-/palisade/v1/dead-letters/redrive', body);
+  }
+
+  reconcile(body: { olderThanMs?: number; lookbackMs?: number; dryRun: boolean }): Promise<unknown> {
+    return this.call('POST', '-/palisade/v1/reconcile', body);
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {

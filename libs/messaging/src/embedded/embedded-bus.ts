@@ -7,6 +7,11 @@ import { DeadLetterNotices, deadLetterAlert, deadLetterOf, raisesAlert, type Dea
 import { MessageHeaders, type DeliveredMessage, type OutgoingMessage, type PublishResult, type Reply } from '../message';
 import { decideAfterFailure, describeError, isBeyondLimit } from '../redelivery';
 import { subjectFilterToRegex, subjectMatches } from '../subject-filter';
+import type { DeadLetterQueue } from '../dead-letters/dead-letter';
+import { StoreDeadLetterQueue } from '../dead-letters/dead-letter-queue';
+import { deadLetterMessageId, redrivenToAnother } from '../dead-letters/dead-letter-rules';
+import { EmbeddedDeadLetterStore } from '../dead-letters/embedded-dead-letters';
+import { MESSAGE_ROW } from './message-row';
 import { handleInConsumerSpan } from '../trace-context';
 import { EmbeddedBusInit1764000000000, EmbeddedBusDeliveryState1764000000002 } from './embedded-bus.migration';
 import { InProcessCommands } from './in-process-commands';
@@ -32,13 +37,6 @@ interface ClaimedRow {
 
 
 /**
- * The values of one log row. The transaction id is taken before the row's sequence number (the
- * volatile subquery runs first), so a consumer's floor horizon (see `advanceAckFloor`) sees every
- * insert that holds a number as in flight.
- */
-const MESSAGE_ROW = 'SELECT $1, $2, $3, $4, $5::jsonb, $6::bytea FROM (SELECT pg_current_xact_id()) AS xid_first';
-
-/**
  * The embedded adapter of the messaging port: one process, no NATS. Messages are rows of a
  * PostgreSQL log (fed by the outbox relays), so they survive a crash like JetStream's file store;
  * each durable consumer keeps per-message delivery state with the same ack, lease (ack wait),
@@ -54,6 +52,7 @@ export class EmbeddedBus implements MessageBus {
   private readonly horizons = new Map<string, { limit: string; inFlight: string[] }>();
   private readonly floorMovedAt = new Map<string, number>();
   private readonly notices = new DeadLetterNotices();
+  private deadLetterQueue?: DeadLetterQueue;
   private reachable = true;
   private closed = false;
 
@@ -129,6 +128,8 @@ export class EmbeddedBus implements MessageBus {
       [spec.durable, spec.stream, spec.filterSubject],
     );
     let running = true;
+    /** Deliveries in their handler: at most `spec.concurrency` (default 1, one at a time in order). */
+    const inFlight = new Set<Promise<void>>();
     let wake: () => void = () => undefined;
     const onPublish = () => wake();
     this.wakeups.on(spec.stream, onPublish);
@@ -136,7 +137,7 @@ export class EmbeddedBus implements MessageBus {
       while (running && !this.closed) {
         let handled = 0;
         try {
-          handled = await this.drainOnce(spec, filter, handler);
+          handled = await this.drainOnce(spec, filter, handler, inFlight);
           this.reachable = true;
         } catch {
           // The database is away: keep the loop alive and try again after the poll interval.
@@ -161,6 +162,7 @@ export class EmbeddedBus implements MessageBus {
         wake();
         this.wakeups.off(spec.stream, onPublish);
         await loop;
+        await Promise.allSettled(inFlight);
         this.subscriptions.delete(spec.durable);
         this.consumers.delete(spec.durable);
       },
@@ -170,7 +172,7 @@ export class EmbeddedBus implements MessageBus {
     return subscription;
   }
 
-  private async drainOnce(spec: ConsumerSpec, filter: string, handler: MessageHandler): Promise<number> {
+  private async drainOnce(spec: ConsumerSpec, filter: string, handler: MessageHandler, inFlight: Set<Promise<void>>): Promise<number> {
     const rows: ClaimedRow[] = await this.db.query(
       `SELECT m.seq, m.id, m.subject, m.schema_name, m.headers, m.data
          FROM ${this.schema}.message m
@@ -183,12 +185,21 @@ export class EmbeddedBus implements MessageBus {
         ORDER BY m.seq LIMIT 16`,
       [spec.durable, spec.stream, filter],
     );
+    const slots = Math.max(1, spec.concurrency ?? 1);
     let handled = 0;
     for (const row of rows) {
+      // A row is claimed only when a handler slot is free; the next query skips rows still leased.
+      while (inFlight.size >= slots) await Promise.race(inFlight);
       const claimed = await this.claim(spec, row.seq);
       if (claimed === null) continue;
       handled += 1;
-      await this.deliver(spec, row, claimed, handler);
+      const delivery: Promise<void> = this.deliver(spec, row, claimed, handler)
+        .catch(() => {
+          // The database went away while settling: the lease runs out and the message comes again.
+          this.reachable = false;
+        })
+        .finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
     }
     // Idle consumers move their floor too (at most once a second): a consumer whose subjects see no
     // traffic must not scan the whole stream on every wake-up.
@@ -215,7 +226,8 @@ export class EmbeddedBus implements MessageBus {
 
   private async deliver(spec: ConsumerSpec, row: ClaimedRow, { attempt, transientFailures }: { attempt: number; transientFailures: number }, handler: MessageHandler): Promise<void> {
     const message: DeliveredMessage = {
-      id: row.id,
+      // A redriven message keeps its original event id in the header (its row id is the redrive's).
+      id: row.headers[MessageHeaders.eventId] ?? row.id,
       subject: row.subject,
       schema: row.schema_name,
       data: new Uint8Array(row.data),
@@ -227,6 +239,10 @@ export class EmbeddedBus implements MessageBus {
           .catch(() => undefined);
       },
     };
+    if (redrivenToAnother(row.headers, spec.durable)) {
+      await this.db.query(`UPDATE ${this.schema}.delivery SET state = 'acked', lease_until = NULL WHERE consumer = $1 AND seq = $2`, [spec.durable, row.seq]);
+      return;
+    }
     if (isBeyondLimit(spec, attempt, transientFailures)) {
       await this.deadLetter(spec, row.seq, message, { code: 'DELIVERY_LIMIT', message: `delivered ${attempt} times without an outcome (handler process died)` });
       return;
@@ -251,7 +267,8 @@ export class EmbeddedBus implements MessageBus {
 
   private async deadLetter(spec: ConsumerSpec, seq: string, message: DeliveredMessage, error: { code: string; message: string }): Promise<void> {
     const dead = deadLetterOf(spec, message, error);
-    const headers: Record<string, string> = { ...dead.headers, [MessageHeaders.eventId]: `${spec.durable}:${message.id}` };
+    const deadLetterId = deadLetterMessageId(spec.durable, message);
+    const headers: Record<string, string> = { ...dead.headers, [MessageHeaders.eventId]: deadLetterId };
     const notice = dead.notice;
     const alert = deadLetterAlert(notice, 'embedded');
     const alertStream = raisesAlert(notice) ? this.streamForOrNone(alert.subject) : undefined;
@@ -259,7 +276,7 @@ export class EmbeddedBus implements MessageBus {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `INSERT INTO ${this.schema}.message (id, stream, subject, schema_name, headers, data) ${MESSAGE_ROW} ON CONFLICT (id) DO NOTHING`,
-        [`${spec.durable}:${message.id}`, DEAD_LETTER_STREAM.name, deadLetterSubject(spec.stream, spec.durable), message.schema, JSON.stringify(headers), Buffer.from(message.data)],
+        [deadLetterId, DEAD_LETTER_STREAM.name, deadLetterSubject(spec.stream, spec.durable), message.schema, JSON.stringify(headers), Buffer.from(message.data)],
       );
       if (alertStream) {
         await tx.query(
@@ -334,6 +351,13 @@ export class EmbeddedBus implements MessageBus {
 
   onDeadLetter(listener: DeadLetterListener): () => void {
     return this.notices.listen(listener);
+  }
+
+  deadLetters(): DeadLetterQueue {
+    this.deadLetterQueue ??= new StoreDeadLetterQueue(
+      new EmbeddedDeadLetterStore(this.db, this.schema, (subject) => this.streamFor(subject), (stream) => this.wakeups.emit(stream)),
+    );
+    return this.deadLetterQueue;
   }
 
   async backlog(): Promise<Record<string, ConsumerBacklog>> {

@@ -10,7 +10,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { PalisadeError } from '@palisade/errors';
-import { DEAD_LETTER_STREAM, deadLetterSubject, type BusHealth, type CommandHandler, type ConsumerBacklog, type ConsumerSpec, type MessageBus, type MessageHandler, type RequestOptions, type StreamSpec, type Subscription } from '../bus';
+import { DEAD_LETTER_STREAM, deadLetterSubject, type BusConnectionChange, type BusConnectionListener, type BusHealth, type CommandHandler, type ConsumerBacklog, type ConsumerSpec, type MessageBus, type MessageHandler, type RequestOptions, type StreamSpec, type Subscription } from '../bus';
 import { DeadLetterNotices, deadLetterAlert, deadLetterOf, raisesAlert, type DeadLetterListener } from '../dead-letter-notice';
 import { CommandError, CommandErrorCodes, errorReplyHeaders } from '../command-error';
 import { MessageHeaders, type DeliveredMessage, type OutgoingMessage, type PublishResult, type Reply } from '../message';
@@ -18,6 +18,10 @@ import { decideAfterFailure, describeError, isBeyondLimit, transientBackoff } fr
 import { assertSubjectFilter } from '../subject-filter';
 import { currentTraceHeaders, handleInConsumerSpan, handleInServerSpan } from '../trace-context';
 import { ensureStream, ensureConsumer } from './provisioning';
+import type { DeadLetterQueue } from '../dead-letters/dead-letter';
+import { StoreDeadLetterQueue } from '../dead-letters/dead-letter-queue';
+import { deadLetterMessageId, redrivenToAnother } from '../dead-letters/dead-letter-rules';
+import { JetStreamDeadLetterStore } from '../dead-letters/jetstream-dead-letters';
 
 export interface JetStreamBusOptions {
   servers: string | string[];
@@ -66,8 +70,10 @@ export class JetStreamBus implements MessageBus {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly consumers = new Map<string, ConsumerSpec>();
   private readonly notices = new DeadLetterNotices();
+  private deadLetterQueue?: DeadLetterQueue;
   /** Follows the connection's status events from the start, so health never guesses. */
   private connected = true;
+  private readonly connectionListeners = new Set<BusConnectionListener>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -77,8 +83,8 @@ export class JetStreamBus implements MessageBus {
   ) {
     void (async () => {
       for await (const status of nc.status()) {
-        if (status.type === 'disconnect') this.connected = false;
-        if (status.type === 'reconnect') this.connected = true;
+        if (status.type === 'disconnect') this.connectionChanged({ connected: false, server: status.server });
+        if (status.type === 'reconnect') this.connectionChanged({ connected: true, server: status.server });
       }
     })().catch(() => undefined);
   }
@@ -98,6 +104,18 @@ export class JetStreamBus implements MessageBus {
     }
     const jsm = await jetstreamManager(nc);
     return new JetStreamBus(nc, jetstream(nc), jsm, options);
+  }
+
+  /** Only transitions reach listeners, so an outage is reported once however often the client retries. */
+  private connectionChanged(change: BusConnectionChange): void {
+    if (change.connected === this.connected) return;
+    this.connected = change.connected;
+    for (const listener of this.connectionListeners) listener(change);
+  }
+
+  onConnectionChange(listener: BusConnectionListener): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
   }
 
   /** The underlying connection, for tests and health checks. */
@@ -134,10 +152,17 @@ export class JetStreamBus implements MessageBus {
     const consumer = await this.js.consumers.get(spec.stream, spec.durable);
     let running = true;
     const transient: TransientCounts = new Map();
-    // One message at a time, pulled when the previous one is settled: nothing waits in a client
-    // buffer while its ack wait runs out, so a slow handler never causes redeliveries of others.
+    // A message is pulled only when a handler slot is free (one by default, `spec.concurrency` at
+    // most): nothing waits in a client buffer while its ack wait runs out, so a slow handler never
+    // causes redeliveries of others.
+    const slots = Math.max(1, spec.concurrency ?? 1);
+    const handling = new Set<Promise<void>>();
     const loop = (async () => {
       while (running && !this.nc.isClosed()) {
+        if (handling.size >= slots) {
+          await Promise.race(handling);
+          continue;
+        }
         let msg: JsMsg | null;
         try {
           msg = await consumer.next({ expires: PULL_EXPIRES_MS });
@@ -152,10 +177,14 @@ export class JetStreamBus implements MessageBus {
           msg.nak();
           break;
         }
-        await this.deliver(spec, msg, handler, transient).catch(() => {
-          // Settling failed (the connection dropped): the ack wait redelivers it.
-        });
+        const delivery: Promise<void> = this.deliver(spec, msg, handler, transient)
+          .catch(() => {
+            // Settling failed (the connection dropped): the ack wait redelivers it.
+          })
+          .finally(() => handling.delete(delivery));
+        handling.add(delivery);
       }
+      await Promise.all(handling);
     })();
     const subscription: Subscription = {
       name: spec.durable,
@@ -198,6 +227,12 @@ export class JetStreamBus implements MessageBus {
       if (transient.size > 10_000) transient.delete(transient.keys().next().value as number);
     }
     const transientFailures = transient.get(msg.seq) ?? 0;
+    if (redrivenToAnother(headers, spec.durable)) {
+      // A redrive for another consumer: this one handled the original already.
+      transient.delete(msg.seq);
+      await msg.ackAck().catch(() => false);
+      return;
+    }
     if (isBeyondLimit(spec, attempt, transientFailures)) {
       await this.finishDead(spec, msg, delivered, { code: 'DELIVERY_LIMIT', message: `delivered ${attempt} times without an outcome (handler process died)` }, 'delivery limit', transient);
       return;
@@ -232,7 +267,7 @@ export class JetStreamBus implements MessageBus {
   private async deadLetter(spec: ConsumerSpec, message: DeliveredMessage, error: { code: string; message: string }): Promise<void> {
     const dead = deadLetterOf(spec, message, error);
     await this.publish({
-      id: `${spec.durable}:${message.id}`,
+      id: deadLetterMessageId(spec.durable, message),
       subject: deadLetterSubject(spec.stream, spec.durable),
       schema: message.schema,
       data: message.data,
@@ -248,6 +283,11 @@ export class JetStreamBus implements MessageBus {
     return this.notices.listen(listener);
   }
 
+  deadLetters(): DeadLetterQueue {
+    this.deadLetterQueue ??= new StoreDeadLetterQueue(new JetStreamDeadLetterStore(this.js, this.jsm));
+    return this.deadLetterQueue;
+  }
+
   async backlog(): Promise<Record<string, ConsumerBacklog>> {
     const result: Record<string, ConsumerBacklog> = {};
     for (const spec of this.consumers.values()) {
@@ -258,6 +298,11 @@ export class JetStreamBus implements MessageBus {
   }
 
   async request(subject: string, data: Uint8Array, options: RequestOptions): Promise<Reply> {
+    // While disconnected, nats.js would buffer the request and the caller would wait out its whole
+    // timeout; refusing before anything is sent also means the command can never run later.
+    if (!this.connected || this.nc.isClosed()) {
+      throw new CommandError(CommandErrorCodes.busUnavailable, `NATS is disconnected; ${subject} was not sent`, subject);
+    }
     try {
       const reply = await this.nc.request(subject, data, { timeout: options.timeoutMs, headers: toHeaders({ ...currentTraceHeaders(), ...options.headers }) });
       const headers = toRecord(reply.headers);

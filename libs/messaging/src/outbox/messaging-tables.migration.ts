@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { quotedSchemaOf } from '@palisade/persistence';
+import { MessagingRetentionIndexes1769000000000 } from '../retention/retention-indexes.migration';
 
 /**
  * The outbox (events written in the same transaction as the state change) and the inbox
@@ -56,4 +57,4 @@ export class OutboxClaims1764000000002 implements MigrationInterface {
 }
 
 /** Every migration of the outbox and inbox tables, in order: what a service runs in its schema. */
-export const MESSAGING_MIGRATIONS = [MessagingTables1764000000001, OutboxClaims1764000000002] as const;
+export const MESSAGING_MIGRATIONS = [MessagingTables1764000000001, OutboxClaims1764000000002, MessagingRetentionIndexes1769000000000] as const;

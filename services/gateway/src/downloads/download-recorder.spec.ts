@@ -70,17 +70,28 @@ describe('DownloadRecorder', () => {
   it('records the caller’s principal and token, or anonymous, and never a HEAD', async () => {
     const store = fakeStore();
     const { recorder: r } = recorder(store.dataSource);
-    const request = (principal: Awaited<ReturnType<RegistryRequest['principal']>>, head = false) =>
-      ({ view: 'prod', head, headers: { 'user-agent': 'npm/11' }, principal: async () => principal }) as unknown as RegistryRequest;
-    r.recordTarball(request({ user: 'ci', tokenId: 'k1', readonly: true, admin: false }), { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
-    r.recordTarball(request(null), { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
-    r.recordTarball(request(null, true), { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    const request = (principal: Awaited<ReturnType<RegistryRequest['principal']>>, authorization?: string, head = false) => {
+      const resolve = jest.fn(async () => principal);
+      const headers = { 'user-agent': 'npm/11', ...(authorization ? { authorization } : {}) };
+      return { request: { view: 'prod', head, headers, principal: resolve } as unknown as RegistryRequest, resolve };
+    };
+    const ci = request({ user: 'ci', tokenId: 'k1', readonly: true, admin: false }, 'Bearer ci-token');
+    const revoked = request(null, 'Bearer revoked-token');
+    const anonymous = request(null);
+    r.recordTarball(ci.request, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    r.recordTarball(revoked.request, { name: 'x', version: '1.0.1', integrity: 'sha512-x' });
+    r.recordTarball(anonymous.request, { name: 'x', version: '1.0.2', integrity: 'sha512-x' });
+    r.recordTarball(request(null, 'Bearer ci-token', true).request, { name: 'x', version: '1.0.3', integrity: 'sha512-x' });
     await new Promise((resolve) => setImmediate(resolve));
-    const queued = (r as unknown as { buffer: Array<{ downloader: unknown; view: string }> }).buffer;
-    expect(queued.map((d) => [d.view, d.downloader])).toEqual([
-      ['prod', { principal: 'ci', tokenId: 'k1' }],
-      ['prod', { principal: 'anonymous', tokenId: '' }],
+    const queued = (r as unknown as { buffer: Array<{ downloader: unknown; view: string; version: string }> }).buffer;
+    expect(queued.map((d) => [d.version, d.view, d.downloader]).sort()).toEqual([
+      ['1.0.0', 'prod', { principal: 'ci', tokenId: 'k1' }],
+      ['1.0.1', 'prod', { principal: 'anonymous', tokenId: '' }],
+      ['1.0.2', 'prod', { principal: 'anonymous', tokenId: '' }],
     ]);
+    // Without credentials there is nobody to resolve.
+    expect(anonymous.resolve).not.toHaveBeenCalled();
+    expect(ci.resolve).toHaveBeenCalledTimes(1);
     await r.onApplicationShutdown();
   });
 

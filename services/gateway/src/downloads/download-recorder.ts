@@ -90,14 +90,17 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Records the tarball a request is being served. Never waits: the caller's principal (resolved
-   * from its token, when it sent one) is awaited off the request path.
+   * from its token, when it sent one) is awaited off the request path. A request without
+   * credentials is anonymous without asking the authenticator; one with a token costs a hash and
+   * an in-memory lookup (the authenticator caches resolved tokens, and the request its principal).
    */
   recordTarball(request: RegistryRequest, tarball: { name: string; version: string; integrity: string }): void {
     if (!this.enabled || request.head) return;
     const downloadedAt = timestampFromDate(new Date());
     const userAgent = String(request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT);
     const add = (principal: Principal | null) => this.add({ ...tarball, view: request.view, downloader: downloaderOf(principal), userAgent, downloadedAt });
-    void request.principal().then(add, () => add(null));
+    if (request.headers.authorization === undefined) add(null);
+    else void request.principal().then(add, () => add(null));
   }
 
   /** Queues one download (flushes at once when a batch is full). */

@@ -30,6 +30,7 @@ export const RegistryErrors = {
   PAL_ERR_QUARANTINED: { status: 451, message: '%s' },
   PAL_ERR_BAD_UPSTREAM: { status: 502, message: 'the upstream registry answered something unusable: %s' },
   PAL_ERR_UNAVAILABLE: { status: 503, message: 'temporarily unavailable: %s' },
+  PAL_ERR_BUS_UNAVAILABLE: { status: 503, message: 'temporarily unavailable: %s' },
 } as const;
 
 export type RegistryErrorCode = keyof typeof RegistryErrors;

@@ -57,3 +57,19 @@ export const REGISTRY_ROUTES = Symbol.for('palisade.gateway.registry-routes');
 export abstract class Authenticator {
   abstract authenticate(authorization: string | undefined, clientIp?: string): Promise<Principal | null>;
 }
+
+/**
+ * What a package document over the JSON limit may be, judged from its headers: `existing` (a
+ * publish or a metadata change by one of its maintainers) or `first-publish` (the name is not
+ * taken, so only a publish can succeed).
+ */
+export type LargeDocumentKind = 'existing' | 'first-publish';
+
+/**
+ * Decides, before a large package document is read, whether the caller may send it: throws 403
+ * when the package exists and the caller is not one of its maintainers. Provided by the packages
+ * module; the routes check everything again once the body is parsed.
+ */
+export abstract class PackageDocumentAdmission {
+  abstract admit(principal: Principal, name: string): Promise<LargeDocumentKind>;
+}

@@ -52,6 +52,39 @@ describe('request bodies', () => {
     expect(reply.status).not.toBe(400);
   });
 
+  describe('package documents over the JSON limit are read only from a caller who may write the package', () => {
+    // Over JSON_BODY_LIMIT, under the publish limit of this harness (64 KiB tarballs).
+    const document = (name: string) => JSON.stringify({ name, padding: 'x'.repeat(300 * 1024) });
+    const tokens: Record<string, string> = {};
+
+    beforeAll(async () => {
+      tokens.stranger = await gw.createUser('large-doc-stranger');
+      tokens.readonly = await gw.createToken('large-doc-stranger', { readonly: true });
+    });
+
+    it('answers an anonymous caller 401 from the headers', async () => {
+      const reply = await send('PUT', '/large-doc-anon', document('large-doc-anon'));
+      expect(reply).toMatchObject({ status: 401, json: { code: 'PAL_ERR_UNAUTHORIZED' } });
+    });
+
+    it('answers a read-only token 403', async () => {
+      const reply = await send('PUT', '/large-doc-ro', document('large-doc-ro'), { authorization: `Bearer ${tokens.readonly}` });
+      expect(reply).toMatchObject({ status: 403, json: { code: 'PAL_ERR_TOKEN_READONLY' } });
+    });
+
+    it('answers a large document for a name nobody has that is no publish 404, as the metadata routes do', async () => {
+      const reply = await send('PUT', '/large-doc-new', document('large-doc-new'), { authorization: `Bearer ${tokens.stranger}` });
+      expect(reply).toMatchObject({ status: 404, json: { code: 'PAL_ERR_NOT_FOUND', error: expect.stringContaining('large-doc-new') } });
+    });
+
+    it('still parses a large document on the worker and refuses prototype keys in it', async () => {
+      const poisoned = `{"__proto__": {"polluted": true}, "padding": "${'x'.repeat(300 * 1024)}"}`;
+      const reply = await send('PUT', '/large-doc-poison', poisoned, { authorization: `Bearer ${tokens.stranger}` });
+      expect(reply).toMatchObject({ status: 400, json: { code: 'PAL_ERR_BAD_REQUEST' } });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+  });
+
   it.each([
     ['a publish body that is not JSON', 'PUT', '/some-pkg', '{not json', 'application/json', 400, 'PAL_ERR_BAD_REQUEST'],
     ['an empty JSON body', 'PUT', '/some-pkg', '', 'application/json', 400, 'PAL_ERR_BAD_REQUEST'],

@@ -16,6 +16,8 @@ export const PUBLISH_JSON_ALLOWANCE = MiB;
 export const AUDIT_BODY_LIMIT = 16 * MiB;
 /** A promotion policy document (YAML inside JSON). */
 export const POLICY_BODY_LIMIT = MiB;
+/** Bodies that may be larger than this are received a few at a time (LargeBodyGate). */
+export const LARGE_BODY_BYTES = MiB;
 
 /** Largest publish body: the tarball base64-encoded (4/3 of its size) plus the JSON around it. */
 export function publishBodyLimit(maxTarballBytes: number): number {
@@ -27,6 +29,11 @@ export interface BodyPolicy {
   readonly limit: number;
   /** `Content-Encoding: gzip` is accepted (only where npm sends it: the audit routes). */
   readonly gzip: boolean;
+  /**
+   * The package (still percent-encoded) a body to this route changes: one over `JSON_BODY_LIMIT`
+   * is read only from a caller whose token may write it.
+   */
+  readonly writesPackage?: string;
 }
 
 const PACKAGE_DOCUMENT = new RegExp(`^/${PACKAGE_NAME}(?:/-rev/[^/]+)?$`);
@@ -41,9 +48,32 @@ export function bodyPolicyOf(method: string, rawUrl: string, path: string, maxTa
   if (AUDIT.test(path)) return { limit: AUDIT_BODY_LIMIT, gzip: true };
   const recall = recallBodyLimitOf(rawUrl);
   if (recall !== undefined) return { limit: recall, gzip: false };
-  if (method === 'PUT' && PACKAGE_DOCUMENT.test(path)) return { limit: publishBodyLimit(maxTarballBytes), gzip: false };
+  const document = method === 'PUT' ? PACKAGE_DOCUMENT.exec(path) : null;
+  if (document?.groups) return { limit: publishBodyLimit(maxTarballBytes), gzip: false, writesPackage: document.groups.name };
   if (POLICY.test(path)) return { limit: POLICY_BODY_LIMIT, gzip: false };
   return { limit: JSON_BODY_LIMIT, gzip: false };
+}
+
+function isGzipEncoded(request: FastifyRequest): boolean {
+  const encoding = String(request.headers['content-encoding'] ?? '').trim().toLowerCase();
+  return encoding === 'gzip' || encoding === 'x-gzip';
+}
+
+/** A body whose size is not known yet (chunked, or gzip) counts as being as large as the route allows. */
+function sizeBound(request: FastifyRequest, policy: BodyPolicy): number {
+  const declared = request.headers['content-length'];
+  if (declared === undefined || isGzipEncoded(request)) return policy.limit;
+  return Math.min(Number(declared), policy.limit);
+}
+
+/** The body may be over the JSON limit: on a package document, only a caller allowed to write it may send one. */
+export function needsWriterFirst(request: FastifyRequest, policy: BodyPolicy): boolean {
+  return policy.writesPackage !== undefined && sizeBound(request, policy) > JSON_BODY_LIMIT;
+}
+
+/** The body may be large enough to be received only through the LargeBodyGate. */
+export function isLargeBody(request: FastifyRequest, policy: BodyPolicy): boolean {
+  return sizeBound(request, policy) > LARGE_BODY_BYTES;
 }
 
 function tooLarge(limit: number): RegistryHttpError {
@@ -74,16 +104,24 @@ class CountingLimit extends Transform {
  * the bytes as they arrive (after inflating, so a gzip bomb stops at the limit). Errors are
  * `RegistryHttpError`s, answered in the registry's JSON shape by the router's error handler.
  */
-export function limitRequestBody(request: FastifyRequest, payload: NodeJS.ReadableStream, policy: BodyPolicy): NodeJS.ReadableStream {
-  // No body (most reads): nothing to count, and the hot read path stays free of extra streams.
+/** The checks of `limitRequestBody` that need only the headers (415, 413), without touching the body. */
+export function assertBodyHeaders(request: FastifyRequest, policy: BodyPolicy): void {
   const declared = request.headers['content-length'];
-  if ((declared === undefined || declared === '0') && request.headers['transfer-encoding'] === undefined) return payload;
   const encoding = String(request.headers['content-encoding'] ?? '').trim().toLowerCase();
   const gzipped = encoding === 'gzip' || encoding === 'x-gzip';
   if (encoding !== '' && encoding !== 'identity' && !(gzipped && policy.gzip)) {
     throw new RegistryHttpError('PAL_ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${encoding} is not accepted here${policy.gzip ? ' (gzip only)' : ''}`);
   }
   if (!gzipped && declared !== undefined && Number(declared) > policy.limit) throw tooLarge(policy.limit);
+}
+
+export function limitRequestBody(request: FastifyRequest, payload: NodeJS.ReadableStream, policy: BodyPolicy): NodeJS.ReadableStream {
+  // No body (most reads): nothing to count, and the hot read path stays free of extra streams.
+  const declared = request.headers['content-length'];
+  if ((declared === undefined || declared === '0') && request.headers['transfer-encoding'] === undefined) return payload;
+  assertBodyHeaders(request, policy);
+  const encoding = String(request.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const gzipped = encoding === 'gzip' || encoding === 'x-gzip';
   const counter = new CountingLimit(policy.limit);
   const fail = (error: Error) => counter.destroy(error);
   payload.on('error', fail);

@@ -1,11 +1,12 @@
 import { Module, type Type } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
-import type { RegistryRoute } from '../http/registry-request';
+import { PackageDocumentAdmission, type RegistryRoute } from '../http/registry-request';
 import { DistTagService } from './application/dist-tag-service';
 import { gatewaySettingsProvider } from './application/gateway-settings.provider';
 import { IngestClient } from './application/ingest-client';
 import { MetadataService } from './application/metadata-service';
+import { MaintainerDocumentAdmission } from './application/package-document-admission';
 import { PublishService } from './application/publish-service';
 import { SearchService } from './application/search-service';
 import { UnpublishService } from './application/unpublish-service';
@@ -83,9 +84,10 @@ export const packageEntities: Function[] = [];
     ReadThrough,
     UpstreamTarballs,
     DownloadRecorder,
+    { provide: PackageDocumentAdmission, useClass: MaintainerDocumentAdmission },
     { provide: UPSTREAM_SETTINGS, useFactory: upstreamSettings, inject: [SERVICE_CONFIG] },
     ...packageRoutes,
   ],
-  exports: [PackageChanges, PackageReader, ...packageRoutes],
+  exports: [PackageChanges, PackageReader, PackageDocumentAdmission, ...packageRoutes],
 })
 export class PackagesModule {}

@@ -1,6 +1,7 @@
 import { runCleanups } from '@palisade/testing';
 import { startGatewayHarness, type GatewayHarness } from './__fixtures__/gateway-harness';
 import { PENDING_CLAIM_SECONDS, PublishClaims } from './store/publish-claims';
+import { ReadModelWriter } from './store/read-model-writer';
 
 // Claims of new names and scopes on the real schema: atomic under concurrency, both-or-neither,
 // permanent only once accepted, given back on refusal, and a pending claim of a dead publish lapses.
@@ -70,5 +71,20 @@ describe('PublishClaims', () => {
     expect(await claims.claim('stale', undefined, 'bob')).toMatchObject({ mine: false });
     await h.service.dataSource.query(`UPDATE palisade_gateway.name_claims SET claimed_at = now() - make_interval(secs => $1) WHERE name = 'stale'`, [PENDING_CLAIM_SECONDS + 1]);
     expect(await claims.claim('stale', undefined, 'bob')).toEqual({ mine: true });
+  });
+
+  it('are made permanent by the version.ingested event when the forwarding gateway could not record it', async () => {
+    await claims.claim('@late/pkg', '@late', 'alice');
+    const writer = h.service.app.get(ReadModelWriter);
+    await h.service.dataSource.transaction((tx) =>
+      writer.applyIngested(tx, { name: '@late/pkg', version: '1.0.0', manifestJson: '{}', integrity: 'sha512-x', blobKey: 'k', size: 1, publishedAt: new Date(), publisher: 'alice' }),
+    );
+    expect(await held()).toEqual([
+      { kind: 'name', key: '@late/pkg', owner: 'alice', accepted: true },
+      { kind: 'scope', key: '@late', owner: 'alice', accepted: true },
+    ]);
+    // Accepted claims do not lapse: long after, the scope is still alice's.
+    await h.service.dataSource.query(`UPDATE palisade_gateway.scope_owners SET claimed_at = now() - make_interval(secs => $1)`, [PENDING_CLAIM_SECONDS * 10]);
+    expect(await claims.claim('@late/squat', '@late', 'mallory')).toEqual({ mine: false, kind: 'scope', owner: 'alice' });
   });
 });

@@ -10,6 +10,12 @@ import { FactsStore } from '../store/facts-store';
 import { ingestedFacts, scanFacts, signatureFacts } from './version-event-facts';
 
 /**
+ * Each version is decided under its own row lock (its facts), and facts arrive in any order anyway:
+ * a few versions' events are handled at once.
+ */
+const VERSIONS_AT_ONCE = { concurrency: 4 };
+
+/**
  * Ingest, scan, signature and unpublish events of a version, in whatever order (and however
  * often) they arrive: each records its fact and has the version decided again, in one
  * transaction and once per message.
@@ -21,21 +27,21 @@ export class VersionEventsHandler {
     private readonly engine: AdmissionEngine,
   ) {}
 
-  @EventPattern(Events.versionIngested.subject)
+  @EventPattern(Events.versionIngested.subject, VERSIONS_AT_ONCE)
   async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionIngested.schema, message.data);
     const facts = ingestedFacts(event);
     await this.apply('promotion.version-ingested', message, event, (tx) => FactsStore.recordIngested(tx, event.name, event.version, facts));
   }
 
-  @EventPattern(Events.versionScanned.subject)
+  @EventPattern(Events.versionScanned.subject, VERSIONS_AT_ONCE)
   async onScanned(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionScanned.schema, message.data);
     const facts = scanFacts(event);
     await this.apply('promotion.version-scanned', message, event, (tx) => FactsStore.recordScan(tx, event.name, event.version, facts));
   }
 
-  @EventPattern(Events.versionSigned.subject)
+  @EventPattern(Events.versionSigned.subject, VERSIONS_AT_ONCE)
   async onSigned(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionSigned.schema, message.data);
     const facts = signatureFacts(event);

@@ -18,6 +18,12 @@ function parseManifest(json: string, what: string): Record<string, unknown> {
 }
 
 /**
+ * Each version's scan is its own (reading its tarball overlaps the others' database work), so a few
+ * are handled at once.
+ */
+const VERSIONS_AT_ONCE = { concurrency: 4 };
+
+/**
  * Every version gets a verdict: published versions at ingest (bytes stored), upstream versions at
  * ingest from advisories only and again, with heuristics, when their bytes are cached.
  */
@@ -28,7 +34,7 @@ export class VersionEventsController {
     private readonly scanner: VersionScanner,
   ) {}
 
-  @EventPattern(Events.versionIngested.subject)
+  @EventPattern(Events.versionIngested.subject, VERSIONS_AT_ONCE)
   async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionIngested.schema, message.data);
     const integrity = event.tarball?.integrity ?? '';

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { IN_TOTO_PAYLOAD_TYPE, signEnvelope, versionStatement } from '@palisade/attestations';
+import { IN_TOTO_PAYLOAD_TYPE, signEnvelope, versionStatement, type DsseEnvelope } from '@palisade/attestations';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { KEY_PROVIDER, type KeyProvider } from '../keys/key-provider';
+import type { RegistryKeyState } from '../keys/key-ring';
 import { KeyRingService } from '../keys/key-ring.service';
 import { attestationEntry } from '../log/log-entries';
 import { TransparencyLog } from '../log/transparency-log';
@@ -11,6 +12,16 @@ export interface AttestationSubject {
   name: string;
   version: string;
   integrity: string;
+}
+
+/** An attestation signed but not yet logged (`Attester.prepare`). */
+export interface PreparedAttestation {
+  subject: AttestationSubject;
+  slot: string;
+  predicateType: string;
+  /** The key that signed the envelope; it signs the log checkpoint of the receipt too. */
+  key: RegistryKeyState;
+  envelope: DsseEnvelope;
 }
 
 export interface AttestationRequest<P> {
@@ -36,21 +47,38 @@ export class Attester {
 
   /** Answers false when this slot was attested before. */
   async attest<P>(tx: EntityManager, request: AttestationRequest<P>): Promise<boolean> {
+    const prepared = await this.prepare(tx, request);
+    if (!prepared) return false;
+    await this.record(tx, prepared);
+    return true;
+  }
+
+  /**
+   * The signed envelope of an attestation not made yet (null when the slot was attested before),
+   * without touching the log: a caller that also appends something else signs first, so the log
+   * lock is held only for the appends.
+   */
+  async prepare<P>(tx: EntityManager, request: AttestationRequest<P>): Promise<PreparedAttestation | null> {
     const s = quotedSchemaOf(tx.connection);
     const { name, version, integrity } = request.subject;
     const existing: unknown[] = await tx.query(`SELECT 1 FROM ${s}.attestations WHERE name = $1 AND version = $2 AND slot = $3`, [name, version, request.slot]);
-    if (existing.length > 0) return false;
+    if (existing.length > 0) return null;
     const statement = versionStatement(name, version, integrity, request.predicateType, request.predicate);
     return this.keyRing.withActiveKey(tx, async (key) => {
       const payload = Buffer.from(JSON.stringify(statement), 'utf8');
       const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, key.keyid, (data) => this.provider.sign(key.keyid, data));
-      const index = await this.log.append(tx, 'attestation', attestationEntry(envelope));
-      const receipt = await this.log.receipt(tx, index, key);
-      await tx.query(
-        `INSERT INTO ${s}.attestations (name, version, slot, integrity, predicate_type, envelope, log_index, log_entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [name, version, request.slot, integrity, request.predicateType, JSON.stringify(envelope), index, JSON.stringify(receipt)],
-      );
-      return true;
+      return { subject: request.subject, slot: request.slot, predicateType: request.predicateType, key, envelope };
     });
+  }
+
+  /** Appends a prepared attestation to the log and stores it with its inclusion receipt. */
+  async record(tx: EntityManager, prepared: PreparedAttestation): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    const { name, version, integrity } = prepared.subject;
+    const { index, receipt } = await this.log.appendWithReceipt(tx, 'attestation', attestationEntry(prepared.envelope), prepared.key);
+    await tx.query(
+      `INSERT INTO ${s}.attestations (name, version, slot, integrity, predicate_type, envelope, log_index, log_entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [name, version, prepared.slot, integrity, prepared.predicateType, JSON.stringify(prepared.envelope), index, JSON.stringify(receipt)],
+    );
   }
 }

@@ -28,6 +28,7 @@ import {
 } from '@palisade/transparency-log';
 import { integrityOf, startSigning, type SigningHarness } from '../__fixtures__/signing-harness';
 import { SigningLogNodes1766000000120 } from '../store/log-nodes.migration';
+import { KeyRingService } from '../keys/key-ring.service';
 import { TransparencyLog } from './transparency-log';
 
 // Attestations and the transparency log, in-process on the embedded bus with a database of its
@@ -290,5 +291,19 @@ describe('attestations and the transparency log (signing service, embedded bus)'
       if (m > 0) expect(() => verifyConsistency(m, n, reference.root(m), root, proof)).not.toThrow();
     }
     expect(await log.audit()).toMatchObject({ size: 308, mismatched: [], unexpected: [] });
+  });
+
+  it('answers from appendWithReceipt the receipt a later read of the stored tree gives, and stores its checkpoint, at sizes of every shape', async () => {
+    const log = service.app.get(TransparencyLog);
+    const keyRing = service.app.get(KeyRingService);
+    for (let i = 0; i < 70; i++) {
+      const entry = Buffer.from(JSON.stringify({ withReceipt: i }));
+      const { index, receipt } = await service.dataSource.transaction((tx) => keyRing.withActiveKey(tx, (key) => log.appendWithReceipt(tx, 'attestation', entry, key)));
+      expect(index).toBe(308 + i);
+      expect(verifyInclusionReceipt(leafHash(entry), receipt, publicKey(), 'palisade')).toMatchObject({ treeSize: index + 1 });
+      // The same note comes back: the checkpoint was stored with the leaf, not signed again.
+      expect(await service.dataSource.transaction((tx) => keyRing.withActiveKey(tx, (key) => log.receipt(tx, index, key)))).toEqual(receipt);
+    }
+    expect(await log.audit()).toMatchObject({ size: 378, mismatched: [], unexpected: [] });
   });
 });

@@ -11,6 +11,12 @@ import { publishAttestation } from '../attestations/publish-attestation';
 import { VersionSigner, type VersionToSign } from './version-signer';
 
 /**
+ * Versions are signed and attested independently of each other (log appends serialise on their own
+ * lock), so a few are handled at once: the work before and after the lock overlaps.
+ */
+const VERSIONS_AT_ONCE = { concurrency: 4 };
+
+/**
  * Signs every ingested version with the active registry key and attests its publish; attests each
  * admission to a view. Once per message, each effect in the transaction that logs it.
  */
@@ -22,18 +28,20 @@ export class VersionEventsController {
     private readonly attester: Attester,
   ) {}
 
-  @EventPattern(Events.versionIngested.subject)
+  @EventPattern(Events.versionIngested.subject, VERSIONS_AT_ONCE)
   async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionIngested.schema, message.data);
     const version = toVersionToSign(event);
     const attestation = publishAttestation(event, version);
     await applyOnce(this.dataSource, 'signing.version-ingested', message, async (tx) => {
+      // Both signed before the first log append: the log lock (held until commit) covers only the appends.
+      const prepared = await this.attester.prepare(tx, attestation);
       await this.signer.sign(tx, version);
-      await this.attester.attest(tx, attestation);
+      if (prepared) await this.attester.record(tx, prepared);
     });
   }
 
-  @EventPattern(Events.versionPromoted.subject)
+  @EventPattern(Events.versionPromoted.subject, VERSIONS_AT_ONCE)
   async onPromoted(@Payload() message: DeliveredMessage): Promise<void> {
     const attestation = admissionAttestation(decodeMessage(Events.versionPromoted.schema, message.data));
     await applyOnce(this.dataSource, 'signing.version-promoted', message, async (tx) => {

@@ -53,7 +53,7 @@ export class VersionSigner {
         `INSERT INTO ${s}.signatures (name, version, integrity, keyid, sig, published_at, signed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [version.name, version.version, version.integrity, key.keyid, sig, version.publishedAt, signedAt],
       );
-      await this.log.append(tx, 'registry-signature', registrySignatureEntry({ ...version, keyid: key.keyid, sig }));
+      // The event before the log append: appends serialise, and the lock is held until commit.
       await addToOutbox(tx, {
         subject: Events.versionSigned.subject,
         schema: Events.versionSigned.schema.typeName,
@@ -67,6 +67,7 @@ export class VersionSigner {
           signedAt: timestampFromDate(signedAt),
         }),
       });
+      await this.log.append(tx, 'registry-signature', registrySignatureEntry({ ...version, keyid: key.keyid, sig }));
       return { keyid: key.keyid, sig };
     });
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as ssri from 'ssri';
-import { BLOB_STORE } from '@palisade/platform';
+import type { Logger } from '@palisade/config';
+import { BLOB_STORE, LOGGER } from '@palisade/platform';
 import { StorageErrorCode, isStorageError, type BlobRef, type BlobStore } from '@palisade/storage';
 import { AccountDirectory } from '../../accounts/account-directory';
 import type { GatewaySettings } from '../../gateway.config';
@@ -36,6 +37,7 @@ export class PublishService {
     private readonly changes: PackageChanges,
     private readonly accounts: AccountDirectory,
     private readonly claims: PublishClaims,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async publish(request: RegistryRequest, name: string): Promise<RegistryReply> {
@@ -64,17 +66,31 @@ export class PublishService {
       if (claim) await this.claims.release(name, claim.scope, principal.user);
       throw error;
     }
-    if (claim) await this.claims.accept(name, claim.scope, principal.user);
-    // The version.ingested event does the same; doing it now closes the window in which a second
-    // publisher could pass the maintainer check of a name that is not in the read model yet.
-    if (!accepted.duplicate) {
-      const email = (await this.accounts.findAccount(principal.user))?.email;
-      await this.metadata.addFirstMaintainer(name, email ? { name: principal.user, email } : { name: principal.user });
-      this.changes.changed(name);
-    }
+    await this.settleAccepted(name, principal, claim, accepted.duplicate);
     // Accepted is what matters to npm; being visible already just spares the client a miss.
     await this.changes.waitFor(name, () => this.reader.isVisible(this.settings.entryView, name, submission.version), VISIBLE_WAIT_MS);
     return { status: 201, body: { ok: 'created new package', success: true } };
+  }
+
+  /**
+   * Ingest has accepted the version, so the answer is 201 whatever happens here: a database error
+   * now must not tell the client its publish failed when it did not. Both steps are shortcuts
+   * that the version.ingested event repeats in the read model (which then answers ownership), and
+   * a pending claim left unaccepted only lapses after that; a failure is logged, not answered.
+   */
+  private async settleAccepted(name: string, principal: Principal, claim: { scope: string | undefined } | undefined, duplicate: boolean): Promise<void> {
+    try {
+      if (claim) await this.claims.accept(name, claim.scope, principal.user);
+      // Closes the window in which a second publisher could pass the maintainer check of a name
+      // that is not in the read model yet.
+      if (!duplicate) {
+        const email = (await this.accounts.findAccount(principal.user))?.email;
+        await this.metadata.addFirstMaintainer(name, email ? { name: principal.user, email } : { name: principal.user });
+        this.changes.changed(name);
+      }
+    } catch (error: unknown) {
+      this.logger.warn({ err: error, name }, 'publish accepted, but recording its claim or first maintainer failed; the version.ingested event records them');
+    }
   }
 
   /**

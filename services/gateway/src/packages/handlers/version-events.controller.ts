@@ -35,7 +35,9 @@ export class VersionEventsController {
     this.changes.changed(version.name);
   }
 
-  @EventPattern(Events.versionPromoted.subject)
+  // Admissions are independent rows (three per version) and move no dist-tag, so a few are applied
+  // at once; ingested events stay in order, as each may move a dist-tag.
+  @EventPattern(Events.versionPromoted.subject, { concurrency: 4 })
   async onPromoted(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionPromoted.schema, message.data);
     if (!event.name || !event.version || !event.view || !event.integrity) {

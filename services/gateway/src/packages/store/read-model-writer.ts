@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { quotedSchemaOf } from '@palisade/persistence';
 import { highestPreferringStable } from '../domain/versions';
+import { scopeOf } from '../../http/package-name';
 
 export interface IngestedVersion {
   name: string;
@@ -81,6 +82,11 @@ export class ReadModelWriter {
          ON CONFLICT (name, username) DO NOTHING`,
         [v.name, v.publisher],
       );
+      // The publisher's pending claims of the name and its scope become permanent here too, in
+      // case the gateway that forwarded the publish could not record that (see PublishService).
+      await tx.query(`UPDATE ${s}.name_claims SET accepted = true WHERE name = $1 AND owner = $2 AND NOT accepted`, [v.name, v.publisher]);
+      const scope = scopeOf(v.name);
+      if (scope !== undefined) await tx.query(`UPDATE ${s}.scope_owners SET accepted = true WHERE scope = $1 AND owner = $2 AND NOT accepted`, [scope, v.publisher]);
     }
   }
 

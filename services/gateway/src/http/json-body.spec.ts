@@ -1,0 +1,36 @@
+import { Readable } from 'node:stream';
+import { OFF_THREAD_JSON_BYTES, readJsonBody } from './json-body';
+import { JsonParseWorker } from './json-parse-worker';
+
+const worker = new JsonParseWorker();
+afterAll(() => worker.close());
+
+const stream = (text: string) => Readable.from([Buffer.from(text)]);
+const large = (fields: string) => `{${fields}"padding":"${'x'.repeat(OFF_THREAD_JSON_BYTES)}"}`;
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+
+describe('readJsonBody', () => {
+  it('parses small bodies inline and large ones on the worker, to the same document', async () => {
+    await expect(readJsonBody(stream('{"a":[1,{"b":"c"}]}'), worker)).resolves.toEqual({ a: [1, { b: 'c' }] });
+    const parsed = (await readJsonBody(stream(large('"a":1,')), worker)) as Record<string, unknown>;
+    expect(parsed.a).toBe(1);
+    expect(parsed.padding).toHaveLength(OFF_THREAD_JSON_BYTES);
+  });
+
+  it.each([
+    ['small', (fields: string) => `{${fields}"x":1}`],
+    ['large', large],
+  ])('refuses %s documents whose keys reach a prototype, and broken or empty ones, with 400', async (_size, doc) => {
+    for (const text of [doc('"__proto__":{"polluted":true},'), doc('"constructor":{"prototype":{"polluted":true}},'), doc('"a":').replace('"a":', '"a":,')]) {
+      expect(await failure(readJsonBody(stream(text), worker))).toMatchObject({ code: 'PAL_ERR_BAD_REQUEST', status: 400 });
+    }
+    expect(await failure(readJsonBody(stream(''), worker))).toMatchObject({ code: 'PAL_ERR_BAD_REQUEST' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('answers a large document for a first publish that carries no attachments 404, and hands over one that does', async () => {
+    expect(await failure(readJsonBody(stream(large('"name":"fresh",')), worker, 'fresh'))).toMatchObject({ code: 'PAL_ERR_NOT_FOUND', message: expect.stringContaining('fresh') });
+    const publish = (await readJsonBody(stream(large('"_attachments":{"fresh-1.0.0.tgz":{"data":"AAAA"}},')), worker, 'fresh')) as Record<string, unknown>;
+    expect(publish._attachments).toEqual({ 'fresh-1.0.0.tgz': { data: 'AAAA' } });
+  });
+});
