@@ -264,7 +264,9 @@ describe.each(modes)('recall (%s mode)', (mode) => {
         recall = (await casesOf(name)).find((c) => c.trigger === RecallTrigger.UPSTREAM_REMOVED);
         return recall !== undefined && (await packument('prod', name))?.['dist-tags'].latest === '1.0.0';
       },
-      { timeoutMs: 10_000, intervalMs: 200, message: 'takedown case enforced' },
+      // Detection waits for a read to revalidate the name against the upstream (a background fetch
+      // through ingest), then the case travels the same hops as an advisory's: slower on a loaded CI.
+      { timeoutMs: 20_000, intervalMs: 200, message: 'takedown case enforced' },
     );
     await expectContained(name, (recall as RecallCase).recallId, deployed);
     const shown = await showCase((recall as RecallCase).recallId);

@@ -1,26 +1,13 @@
-import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { PalisadeError } from '@palisade/errors';
 import { DEAD_LETTER_STREAM } from '../bus';
 import type { DeadLetterFilter, DeadLetterSummary, StoredDeadLetter } from './dead-letter';
 import type { DeadLetterStore } from './dead-letter-queue';
 import { deadLetterSubjectFilter, redriveMessageOf, summaryOf } from './dead-letter-rules';
+import { toHeaders, toRecord } from '../jetstream/nats-headers';
 
 /** How long a listing waits for the next dead letter before it answers with what it has. */
 const LIST_IDLE_MS = 2_000;
-
-function toRecord(hdrs: MsgHdrs | undefined): Record<string, string> {
-  const record: Record<string, string> = {};
-  if (!hdrs) return record;
-  for (const key of hdrs.keys()) record[key] = hdrs.get(key);
-  return record;
-}
-
-function toHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
-  const hdrs = natsHeaders();
-  for (const [key, value] of Object.entries(record)) hdrs.set(key, value);
-  return hdrs;
-}
 
 const isMissing = (error: unknown) => /not found|no message/i.test((error as Error)?.message ?? '');
 

@@ -1,5 +1,5 @@
 import { connect } from '@nats-io/transport-node';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection, type Subscription as NatsSubscription } from '@nats-io/nats-core';
+import type { NatsConnection, Subscription as NatsSubscription } from '@nats-io/nats-core';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -22,6 +22,7 @@ import type { DeadLetterQueue } from '../dead-letters/dead-letter';
 import { StoreDeadLetterQueue } from '../dead-letters/dead-letter-queue';
 import { deadLetterMessageId, redrivenToAnother } from '../dead-letters/dead-letter-rules';
 import { JetStreamDeadLetterStore } from '../dead-letters/jetstream-dead-letters';
+import { toHeaders, toRecord } from './nats-headers';
 
 export interface JetStreamBusOptions {
   servers: string | string[];
@@ -51,19 +52,6 @@ export function termTakesReason(serverVersion: string | undefined): boolean {
 
 /** Per consumer: transient failures this process saw per stream sequence (JetStream counts every delivery). */
 type TransientCounts = Map<number, number>;
-
-function toRecord(hdrs: MsgHdrs | undefined): Record<string, string> {
-  const record: Record<string, string> = {};
-  if (!hdrs) return record;
-  for (const key of hdrs.keys()) record[key] = hdrs.get(key);
-  return record;
-}
-
-function toHeaders(record: Readonly<Record<string, string>>): MsgHdrs {
-  const hdrs = natsHeaders();
-  for (const [key, value] of Object.entries(record)) hdrs.set(key, value);
-  return hdrs;
-}
 
 /** The distributed adapter of the messaging port, on NATS JetStream. */
 export class JetStreamBus implements MessageBus {

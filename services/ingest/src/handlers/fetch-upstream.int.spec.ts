@@ -60,6 +60,15 @@ describe('ingest: reading packages through from the upstream', () => {
       expect((await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested')).toHaveLength(2);
     });
 
+    it('makes one upstream request for fetches of a name that overlap', async () => {
+      upstream.addPackage({ name: 'busy', versions: [{ version: '1.0.0' }, { version: '2.0.0' }] });
+      upstream.clearRequests();
+      const replies = await Promise.all(Array.from({ length: 5 }, () => ingest.fetch('busy')));
+      for (const reply of replies) expect(reply.outcome).toMatchObject({ case: 'accepted', value: { versions: [{ version: '1.0.0' }, { version: '2.0.0' }] } });
+      expect(upstream.requestsFor('/busy').filter((r) => r.kind === 'packument')).toHaveLength(1);
+      expect((await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested' && r.message.name === 'busy')).toHaveLength(2);
+    });
+
     it('never asks the upstream about internal scopes', async () => {
       upstream.clearRequests();
       const reply = await ingest.fetch('@acme/secret');

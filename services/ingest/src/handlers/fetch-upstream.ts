@@ -8,7 +8,7 @@ import { addToOutbox } from '@palisade/messaging';
 import { validatePackageName } from '@palisade/npm-tarball';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
 import { integrityToKey } from '@palisade/storage';
-import { checkUpstreamSignature, isInternalName, type PackumentResponse, type UpstreamKey } from '@palisade/upstream';
+import { SingleFlight, checkUpstreamSignature, isInternalName, type PackumentResponse, type UpstreamKey } from '@palisade/upstream';
 import { IngestRejected, IngestRejectionCode, acceptedOrRejected } from '../domain/ingest-rejection';
 import { parseUpstreamPackument, type UpstreamPackument, type UpstreamVersion } from '../domain/upstream-packument';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
@@ -48,10 +48,19 @@ export class FetchUpstream {
     private readonly trust: UpstreamTrust,
   ) {}
 
+  /**
+   * Fetches of one name that overlap share one upstream request: gateways single-flight per
+   * replica, but several replicas (or a client's retry after a slow answer) reach this at once,
+   * and a second request made before the first one's etag is stored would download it again.
+   */
+  readonly #flights = new SingleFlight<FetchReplyInit>();
+
   run(request: FetchRequest): Promise<FetchReplyInit> {
-    return acceptedOrRejected(
-      () => this.#fetch(request.name),
-      (e) => this.logger.info({ name: request.name, code: e.code, problems: e.problems }, `upstream fetch refused: ${e.message}`),
+    return this.#flights.run(request.name, () =>
+      acceptedOrRejected(
+        () => this.#fetch(request.name),
+        (e) => this.logger.info({ name: request.name, code: e.code, problems: e.problems }, `upstream fetch refused: ${e.message}`),
+      ),
     );
   }
 
