@@ -29,6 +29,12 @@ describe('dead-letter alerts', () => {
     });
   });
 
+  it('gives the dead letter of a redrive that failed again an alert of its own', () => {
+    const replay = deadLetterAlert({ ...notice, redrivenFrom: '118' });
+    expect(replay.id).toBe('alert:dead-letter:promotion_registry_evt_version_signed:m-1:redriven-118');
+    expect(replay.id).not.toBe(deadLetterAlert(notice).id);
+  });
+
   it('raises no alert for a dead-lettered dead-letter alert (no feedback loop)', () => {
     expect(raisesAlert(notice)).toBe(true);
     expect(raisesAlert({ subject: DEAD_LETTER_ALERT_SUBJECT })).toBe(false);

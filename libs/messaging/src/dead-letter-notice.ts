@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Severity, encodeAlert } from '@palisade/contracts';
 import type { ConsumerSpec } from './bus';
-import { keptOnDeadLetter } from './dead-letters/dead-letter-rules';
+import { RedriveHeaders, keptOnDeadLetter } from './dead-letters/dead-letter-rules';
 import { MessageHeaders, type DeliveredMessage, type OutgoingMessage } from './message';
 
 /** What a dead letter is about: raised (as a log line, a metric and an alert) for every one. */
@@ -14,6 +14,8 @@ export interface DeadLetterNotice {
   errorCode: string;
   errorMessage: string;
   attempts: number;
+  /** Set when the message was a redrive's replay: the id of the dead letter it replayed. */
+  redrivenFrom?: string;
 }
 
 export type DeadLetterListener = (notice: DeadLetterNotice) => void;
@@ -40,6 +42,7 @@ export function deadLetterOf(spec: Pick<ConsumerSpec, 'stream' | 'durable'>, mes
       errorCode: error.code,
       errorMessage: error.message,
       attempts: message.attempt,
+      ...(message.headers[RedriveHeaders.redrivenFrom] ? { redrivenFrom: message.headers[RedriveHeaders.redrivenFrom] } : {}),
     },
   };
 }
@@ -74,7 +77,9 @@ export function deadLetterAlert(notice: DeadLetterNotice, raisedBy = 'messaging'
     },
     raisedBy,
   });
-  return { id: `alert:dead-letter:${notice.consumer}:${notice.messageId}`, ...alert };
+  // A replay that fails again is a new dead letter and raises its own alert (not a duplicate of the first).
+  const replay = notice.redrivenFrom ? `:redriven-${notice.redrivenFrom}` : '';
+  return { id: `alert:dead-letter:${notice.consumer}:${notice.messageId}${replay}`, ...alert };
 }
 
 /** Fans dead-letter notices out to listeners (log and metric of each service); a failing listener is ignored. */

@@ -90,6 +90,9 @@ describe('the gateway while NATS is down', () => {
     // An admin command (promotion status, as the administrator) fails the same way.
     const status = await call('GET', `/-/palisade/v1/status/${encodeURIComponent(widget)}`, { token: adminToken });
     expect([status.status, status.headers.get('retry-after'), status.json.code]).toEqual([503, '5', 'PAL_ERR_BUS_UNAVAILABLE']);
+    // So does the dead-letter queue, which lives on the broker.
+    const deadLetters = await call('GET', '/-/palisade/v1/dead-letters', { token: adminToken });
+    expect([deadLetters.status, deadLetters.headers.get('retry-after'), deadLetters.json.code]).toEqual([503, '5', 'PAL_ERR_BUS_UNAVAILABLE']);
 
     // Reads come from the gateway's own read model and blob store.
     const packument = await call('GET', `/dev${widgetPath}`);

@@ -5,6 +5,7 @@ import { assertAdmin, assertAuthenticated } from '../../accounts/permissions';
 import { RegistryHttpError } from '../../http/registry-errors';
 import type { Principal, RegistryReply, RegistryRequest, RegistryRoute, RouteParams } from '../../http/registry-request';
 import { asRegistryError, listQueryOf, redriveSelectionOf } from '../dead-letter-requests';
+import { busUnavailable } from '../../http/bus-unavailable';
 
 /** Reading dead letters is for administrators; a read-only administrator token will do. */
 async function adminReader(request: RegistryRequest, action: string): Promise<Principal> {
@@ -14,7 +15,9 @@ async function adminReader(request: RegistryRequest, action: string): Promise<Pr
   return principal;
 }
 
-async function answer(work: () => Promise<unknown>): Promise<RegistryReply> {
+async function answer(bus: MessageBus, work: () => Promise<unknown>): Promise<RegistryReply> {
+  // Dead letters are read from the broker itself: without it, answer at once like a command would.
+  if (!bus.health().connected) throw busUnavailable(undefined);
   try {
     return { status: 200, headers: { 'cache-control': 'no-store' }, body: await work() };
   } catch (error: unknown) {
@@ -37,7 +40,7 @@ export class ListDeadLettersRoute implements RegistryRoute {
   async handle(request: RegistryRequest): Promise<RegistryReply> {
     await adminReader(request, 'read dead letters');
     const query = listQueryOf(request.query);
-    return answer(() => this.bus.deadLetters().list(query));
+    return answer(this.bus, () => this.bus.deadLetters().list(query));
   }
 }
 
@@ -51,7 +54,7 @@ export class ShowDeadLetterRoute implements RegistryRoute {
 
   async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
     await adminReader(request, 'read dead letters');
-    return answer(() => this.bus.deadLetters().show(params.id));
+    return answer(this.bus, () => this.bus.deadLetters().show(params.id));
   }
 }
 
@@ -70,6 +73,6 @@ export class RedriveDeadLettersRoute implements RegistryRoute {
   async handle(request: RegistryRequest): Promise<RegistryReply> {
     assertAdmin(await request.principal(), 'redrive dead letters');
     const selection = redriveSelectionOf(request.body);
-    return answer(() => this.bus.deadLetters().redrive(selection));
+    return answer(this.bus, () => this.bus.deadLetters().redrive(selection));
   }
 }

@@ -67,13 +67,16 @@ export class PublishService {
       throw error;
     }
     await this.settleAccepted(name, principal, claim, accepted.duplicate);
-    // Accepted is what matters to npm; being visible already just spares the client a miss.
-    await this.changes.waitFor(name, () => this.reader.isVisible(this.settings.entryView, name, submission.version), VISIBLE_WAIT_MS);
+    // Accepted is what matters to npm; being visible already just spares the client a miss, so a
+    // database that fails meanwhile ends the wait, never the publish.
+    await this.changes
+      .waitFor(name, () => this.reader.isVisible(this.settings.entryView, name, submission.version), VISIBLE_WAIT_MS)
+      .catch((error: unknown) => this.logger.warn({ err: error, name }, 'publish accepted; could not wait for it to become visible'));
     return { status: 201, body: { ok: 'created new package', success: true } };
   }
 
   /**
-   * Ingest has accepted the version, so the answer is 201 whatever happens here: a database error
+   * Ingest has accepted the version, so the answer is 201 whatever happens now: a database error
    * now must not tell the client its publish failed when it did not. Both steps are shortcuts
    * that the version.ingested event repeats in the read model (which then answers ownership), and
    * a pending claim left unaccepted only lapses after that; a failure is logged, not answered.
