@@ -241,6 +241,11 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
     const requests = upstream.requestsFor('/popular');
     expect(requests.filter((r) => r.kind === 'tarball')).toHaveLength(1);
     const packumentFetches = requests.filter((r) => r.kind === 'packument' && r.status === 200);
+    if (packumentFetches.length !== 1) {
+      // Why a second full fetch happened is in the services' logs: show what they said about it.
+      const said = stack.processes().flatMap((p) => [...p.stdout, ...p.stderr]).filter((line) => line.includes('popular') && !line.includes('"level":"debug"'));
+      process.stderr.write(`log lines about popular:\n${said.join('\n')}\n`);
+    }
     expect(packumentFetches).toHaveLength(1);
     // Later reads only revalidate: conditional requests the upstream answers 304.
     for (const r of requests.filter((q) => q.kind === 'packument' && q.status !== 200)) {
