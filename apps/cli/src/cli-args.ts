@@ -1,6 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ALERT_SEVERITIES } from '@palisade/contracts';
 import { CliError, CliErrorCode } from './cli-error';
+import { CONNECTION, connectionOf, parseCommandLine, type Connection, type Options } from './command-line';
 import { DLQ_USAGE, parseDlq, type DlqArgs } from './dlq/dlq-args';
 import { RECONCILE_USAGE, parseReconcile, type ReconcileArgs } from './reconcile/reconcile-args';
 
@@ -68,11 +68,9 @@ export interface VerifyArgs {
 }
 
 /** Where the admin commands send their requests (each unset value is looked up later). */
-export interface Connection {
-  registry?: string;
-  token?: string;
-  json: boolean;
-}
+export type { Connection } from './command-line';
+
+const parse = (argv: readonly string[], options: Options, usage: string) => parseCommandLine<Options>(argv, options, usage);
 
 export type AdminArgs =
   | { command: 'promote'; spec: VersionSpec; to: string; reason: string; dryRun: boolean; connection: Connection }
@@ -111,28 +109,6 @@ export interface VersionSpec {
   version: string;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-const CONNECTION: Options = { registry: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
-
-function parse(argv: readonly string[], options: Options, usage: string) {
-  try {
-    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
-  } catch (e: unknown) {
-    throw new CliError(CliErrorCode.Usage, `${e instanceof Error ? e.message : String(e)}\n\n${usage}`);
-  }
-}
-
-function checkUrl(registry: unknown): string | undefined {
-  if (registry === undefined) return undefined;
-  const value = String(registry);
-  try {
-    new URL(value);
-  } catch {
-    throw new CliError(CliErrorCode.Usage, `--registry ${value} is not a URL`);
-  }
-  return value;
-}
 
 /** `<name>@<version>` (scoped or not); the version is required. */
 export function parseVersionSpec(raw: string | undefined, usage: string): VersionSpec {
@@ -175,7 +151,7 @@ function parseVerify(argv: readonly string[]): VerifyArgs | { command: 'help' } 
   );
   if (values.help) return { command: 'help' };
   if (positionals.length > 0) throw new CliError(CliErrorCode.Usage, `unknown command verify ${positionals.join(' ')}\n\n${VERIFY_USAGE}`);
-  const registry = checkUrl(values.registry);
+  const { registry } = connectionOf(values);
   return {
     command: 'verify',
     ...(registry !== undefined ? { registry } : {}),
@@ -192,8 +168,7 @@ function parseAdmin(command: 'promote' | 'approve' | 'status' | 'policy', argv: 
     ADMIN_USAGE,
   );
   if (values.help) return { command: 'help' };
-  const registry = checkUrl(values.registry);
-  const connection: Connection = { ...(registry ? { registry } : {}), ...(typeof values.token === 'string' ? { token: values.token } : {}), json: values.json === true };
+  const connection = connectionOf(values);
   const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
   const refuse = (what: string): never => {
     throw new CliError(CliErrorCode.Usage, `${what}\n\n${ADMIN_USAGE}`);
@@ -247,8 +222,7 @@ const RECALL_OPTIONS = ['reason', 'severity', 'view', 'status', 'for', 'comment'
 /** Options, positionals and the helpers every recall-style command uses to check them. */
 function recallParser(argv: readonly string[], options: Options, allOptions: readonly string[], usage: string) {
   const { values, positionals } = parse(argv, { ...CONNECTION, ...options }, usage);
-  const registry = checkUrl(values.registry);
-  const connection: Connection = { ...(registry ? { registry } : {}), ...(typeof values.token === 'string' ? { token: values.token } : {}), json: values.json === true };
+  const connection = connectionOf(values);
   const refuse = (what: string): never => {
     throw new CliError(CliErrorCode.Usage, `${what}\n\n${usage}`);
   };

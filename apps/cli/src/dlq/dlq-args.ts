@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { Connection } from '../cli-args';
+import { connectionOf, parseCommandLine, type Connection } from '../command-line';
 import { CliError, CliErrorCode } from '../cli-error';
 
 export const DLQ_USAGE = `usage: palisade dlq list [--stream <stream>] [--consumer <consumer>] [--limit <n>] [--before <id>] [--json]
@@ -27,40 +26,26 @@ const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** `palisade dlq …`: list, show, redrive. */
 export function parseDlq(argv: readonly string[]): DlqArgs | { command: 'help'; usage: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        registry: { type: 'string' },
-        token: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        stream: { type: 'string' },
-        consumer: { type: 'string' },
-        limit: { type: 'string' },
-        before: { type: 'string' },
-        all: { type: 'boolean' },
-      },
-    });
-  } catch (e: unknown) {
-    throw new CliError(CliErrorCode.Usage, `${e instanceof Error ? e.message : String(e)}\n\n${DLQ_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      registry: { type: 'string' },
+      token: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      stream: { type: 'string' },
+      consumer: { type: 'string' },
+      limit: { type: 'string' },
+      before: { type: 'string' },
+      all: { type: 'boolean' },
+    },
+    DLQ_USAGE,
+  );
   if (values.help) return { command: 'help', usage: DLQ_USAGE };
   const refuse = (what: string): never => {
     throw new CliError(CliErrorCode.Usage, `${what}\n\n${DLQ_USAGE}`);
   };
-  if (values.registry !== undefined) {
-    try {
-      new URL(values.registry);
-    } catch {
-      refuse(`--registry ${values.registry} is not a URL`);
-    }
-  }
-  const connection: Connection = { ...(values.registry ? { registry: values.registry } : {}), ...(values.token !== undefined ? { token: values.token } : {}), json: values.json === true };
+  const connection = connectionOf(values);
   const only = (sub: string, allowed: readonly string[]) => {
     const extra = ['stream', 'consumer', 'limit', 'before', 'all'].filter((o) => values[o as keyof typeof values] !== undefined && !allowed.includes(o));
     if (extra.length > 0) refuse(`dlq ${sub} does not take --${extra.join(', --')}`);

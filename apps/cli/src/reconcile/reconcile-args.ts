@@ -1,6 +1,5 @@
-import { parseArgs } from 'node:util';
 import { CliError, CliErrorCode } from '../cli-error';
-import type { Connection } from '../cli-args';
+import { connectionOf, parseCommandLine, type Connection } from '../command-line';
 
 export const RECONCILE_USAGE = `usage: palisade reconcile [--older-than <duration>] [--lookback <duration>] [--dry-run] [--json]
 
@@ -36,44 +35,27 @@ export function parseDurationMs(raw: string, option: string): number {
 }
 
 export function parseReconcile(argv: readonly string[]): ReconcileArgs | { command: 'help'; usage: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'older-than': { type: 'string' },
-        lookback: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        registry: { type: 'string' },
-        token: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e: unknown) {
-    throw new CliError(CliErrorCode.Usage, `${e instanceof Error ? e.message : String(e)}\n\n${RECONCILE_USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      'older-than': { type: 'string' },
+      lookback: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      registry: { type: 'string' },
+      token: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    RECONCILE_USAGE,
+  );
   if (values.help) return { command: 'help', usage: RECONCILE_USAGE };
   if (positionals.length > 0) throw new CliError(CliErrorCode.Usage, `reconcile takes no arguments (got ${positionals.join(' ')})\n\n${RECONCILE_USAGE}`);
-  if (values.registry !== undefined) {
-    try {
-      new URL(values.registry);
-    } catch {
-      throw new CliError(CliErrorCode.Usage, `--registry ${values.registry} is not a URL`);
-    }
-  }
+  const connection = connectionOf(values);
   return {
     command: 'reconcile',
     ...(values['older-than'] !== undefined ? { olderThanMs: parseDurationMs(values['older-than'], 'older-than') } : {}),
     ...(values.lookback !== undefined ? { lookbackMs: parseDurationMs(values.lookback, 'lookback') } : {}),
     dryRun: values['dry-run'] === true,
-    connection: {
-      json: values.json === true,
-      ...(values.registry !== undefined ? { registry: values.registry } : {}),
-      ...(values.token !== undefined ? { token: values.token } : {}),
-    },
+    connection,
   };
 }
