@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ChildHandle, runCleanups, startPostgres, tempDir, waitFor, type PostgresHandle } from '@palisade/testing';
+import { runCleanups, startPostgres, tempDir, waitFor, type PostgresHandle } from '@palisade/testing';
 import { startStack, type Stack, type StackService } from '../support/stack';
 import { FAULT_POLICY, assertAcceptance } from './support/acceptance';
-import { publishPoison, readDeadLetters } from './support/bus-records';
-import { runFault, type FaultWindow } from './support/fault-run';
+import { FaultSeries } from './support/fault-run';
 import { PublishLoad } from './support/publish-load';
 
 // Issue 14, distributed mode: under a trickle of publishes and installs, each fault in turn (every
@@ -23,9 +22,7 @@ describe('fault injection (distributed mode)', () => {
   let postgres: PostgresHandle;
   let stack: Stack;
   let load: PublishLoad;
-  const windows: FaultWindow[] = [];
-  const everyProcess = new Set<ChildHandle>();
-  const logLines = () => [...everyProcess].flatMap((child) => [...child.stdout, ...child.stderr]);
+  let series: FaultSeries;
 
   beforeAll(async () => {
     // A PostgreSQL of this test's own: the shared one must never be stopped.
@@ -34,6 +31,7 @@ describe('fault injection (distributed mode)', () => {
     await writeFile(join(policyDir, 'policy.yaml'), FAULT_POLICY);
     stack = await startStack('distributed', { PALISADE_POLICY_FILE: join(policyDir, 'policy.yaml') }, { databaseUrl: postgres.url });
     load = new PublishLoad(stack, 'd');
+    series = new FaultSeries(stack, load);
   }, 300_000);
 
   afterAll(async () => {
@@ -53,17 +51,12 @@ describe('fault injection (distributed mode)', () => {
     return restarted;
   };
 
-  const fault = async (name: string, inject: () => Promise<void>) => {
-    stack.processes().forEach((child) => everyProcess.add(child));
-    windows.push(
-      await runFault(stack, load, name, async () => {
-        await inject();
-        const restarted = await superviseExited();
-        if (restarted.length > 0) process.stdout.write(`${name}: ${restarted.join(', ')} exited during the fault and was restarted\n`);
-      }),
-    );
-    stack.processes().forEach((child) => everyProcess.add(child));
-  };
+  const fault = (name: string, inject: () => Promise<void>) =>
+    series.run(name, async () => {
+      await inject();
+      const restarted = await superviseExited();
+      if (restarted.length > 0) process.stdout.write(`${name}: ${restarted.join(', ')} exited during the fault and was restarted\n`);
+    });
 
   it('loses no acknowledged publish, applies every effect once and dead-letters only poison', async () => {
     load.start();
@@ -94,13 +87,9 @@ describe('fault injection (distributed mode)', () => {
       }
     });
 
-    let poisonIds: string[] = [];
-    await fault(`poison: ${POISONED} undecodable messages`, async () => {
-      poisonIds = await publishPoison(stack, POISONED);
-      await waitFor(async () => new Set((await readDeadLetters(stack)).map((d) => d.originalId)).size >= POISONED, { timeoutMs: 30_000, message: 'poison dead-lettered' });
-    });
+    const poisonIds = await series.poison(POISONED);
 
     await load.stop();
-    await assertAcceptance({ mode: 'distributed', stack, load, windows, notApplicable: [], databaseUrl: postgres.url, poisonIds, logLines });
+    await assertAcceptance({ mode: 'distributed', stack, load, windows: series.windows, notApplicable: [], databaseUrl: postgres.url, poisonIds, logLines: () => series.logLines() });
   }, 900_000);
 });

@@ -1,11 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ChildHandle, runCleanups, tempDir, waitFor } from '@palisade/testing';
+import { runCleanups, tempDir, waitFor } from '@palisade/testing';
 import { startStack, type Stack } from '../support/stack';
 import { FAULT_POLICY, assertAcceptance } from './support/acceptance';
-import { publishPoison, readDeadLetters } from './support/bus-records';
-import { runFault, type FaultWindow } from './support/fault-run';
+import { FaultSeries } from './support/fault-run';
 import type { NotApplicable } from './support/fault-table';
 import { PublishLoad } from './support/publish-load';
 
@@ -28,9 +27,7 @@ describe('fault injection (embedded mode)', () => {
   let stack: Stack;
   let load: PublishLoad;
   let dataDir: string;
-  const windows: FaultWindow[] = [];
-  const everyProcess = new Set<ChildHandle>();
-  const logLines = () => [...everyProcess].flatMap((child) => [...child.stdout, ...child.stderr]);
+  let series: FaultSeries;
 
   beforeAll(async () => {
     dataDir = await tempDir('palisade-faults-embedded-');
@@ -38,6 +35,7 @@ describe('fault injection (embedded mode)', () => {
     await writeFile(join(policyDir, 'policy.yaml'), FAULT_POLICY);
     stack = await startStack('embedded', { PALISADE_DATA_DIR: dataDir, PALISADE_POLICY_FILE: join(policyDir, 'policy.yaml') });
     load = new PublishLoad(stack, 'e');
+    series = new FaultSeries(stack, load);
   }, 300_000);
 
   afterAll(async () => {
@@ -46,11 +44,7 @@ describe('fault injection (embedded mode)', () => {
     await runCleanups();
   }, 60_000);
 
-  const fault = async (name: string, inject: () => Promise<void>) => {
-    stack.processes().forEach((child) => everyProcess.add(child));
-    windows.push(await runFault(stack, load, name, inject));
-    stack.processes().forEach((child) => everyProcess.add(child));
-  };
+  const fault = (name: string, inject: () => Promise<void>) => series.run(name, inject);
 
   it('loses no acknowledged publish, applies every effect once and dead-letters only poison', async () => {
     load.start();
@@ -81,14 +75,10 @@ describe('fault injection (embedded mode)', () => {
       }
     });
 
-    let poisonIds: string[] = [];
-    await fault(`poison: ${POISONED} undecodable messages`, async () => {
-      poisonIds = await publishPoison(stack, POISONED);
-      await waitFor(async () => new Set((await readDeadLetters(stack)).map((d) => d.originalId)).size >= POISONED, { timeoutMs: 30_000, message: 'poison dead-lettered' });
-    });
+    const poisonIds = await series.poison(POISONED);
 
     await load.stop();
     if (!('embeddedDatabaseUrl' in stack.bus)) throw new Error('embedded stack without its database URL');
-    await assertAcceptance({ mode: 'embedded', stack, load, windows, notApplicable: NOT_APPLICABLE, databaseUrl: stack.bus.embeddedDatabaseUrl, poisonIds, logLines });
+    await assertAcceptance({ mode: 'embedded', stack, load, windows: series.windows, notApplicable: NOT_APPLICABLE, databaseUrl: stack.bus.embeddedDatabaseUrl, poisonIds, logLines: () => series.logLines() });
   }, 900_000);
 });

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor, type ChildHandle } from '@palisade/testing';
 import type { Stack } from '../../support/stack';
+import { publishPoison, readDeadLetters } from './bus-records';
 import { installState, type PublishAttempt, type PublishLoad } from './publish-load';
 
 export interface FaultWindow {
@@ -24,6 +26,44 @@ export async function runFault(stack: Stack, load: PublishLoad, fault: string, i
   const recoveryMs = await recoveryTime(stack, load);
   load.fault = 'steady';
   return { fault, faultMs: ended - started, recoveryMs };
+}
+
+/**
+ * The faults of one stack, one after another: their windows for the table, and the log lines of
+ * every process the stack ran meanwhile (restarted ones included) for the failure report.
+ */
+export class FaultSeries {
+  readonly windows: FaultWindow[] = [];
+  readonly #processes = new Set<ChildHandle>();
+
+  constructor(
+    private readonly stack: Stack,
+    private readonly load: PublishLoad,
+  ) {}
+
+  logLines(): string[] {
+    return [...this.#processes].flatMap((child) => [...child.stdout, ...child.stderr]);
+  }
+
+  async run(fault: string, inject: () => Promise<void>): Promise<void> {
+    this.#track();
+    this.windows.push(await runFault(this.stack, this.load, fault, inject));
+    this.#track();
+  }
+
+  /** Undecodable messages on the bus, each awaited until dead-lettered; answers their ids. */
+  async poison(count: number): Promise<string[]> {
+    let ids: string[] = [];
+    await this.run(`poison: ${count} undecodable messages`, async () => {
+      ids = await publishPoison(this.stack, count);
+      await waitFor(async () => new Set((await readDeadLetters(this.stack)).map((d) => d.originalId)).size >= count, { timeoutMs: 30_000, message: 'poison dead-lettered' });
+    });
+    return ids;
+  }
+
+  #track(): void {
+    this.stack.processes().forEach((child) => this.#processes.add(child));
+  }
 }
 
 /** Publishes probes until one is acknowledged, then waits until `dev` serves it with the right bytes. */
