@@ -16,7 +16,7 @@ import { NpmUser } from '../../e2e/support/npm-cli';
 import { startStack, type Stack } from '../../e2e/support/stack';
 import { formatMs, percentile } from './stats';
 
-const INSTALLS = Number(process.env.BENCH_INSTALLS ?? 20);
+const INSTALLS = Number(process.env.BENCH_INSTALLS ?? 40);
 const ATTACKERS = Number(process.env.BENCH_ATTACKERS ?? 4);
 const PACKAGES = 10;
 
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
 
     let peakRss = idleRss;
     const attackers = spawnNode(resolve(__dirname, 'adversarial-attackers.ts'), {
-      env: { ADV_BASE_URL: stack.baseUrl, ADV_INSIDER_TOKEN: insiderToken, ADV_ATTACKERS: String(ATTACKERS) },
+      env: { ADV_BASE_URL: stack.baseUrl, ADV_INSIDER_TOKEN: insiderToken, ADV_ATTACKERS: String(ATTACKERS), ...(process.env.BENCH_ATTACK_KINDS ? { ADV_KINDS: process.env.BENCH_ATTACK_KINDS } : {}) },
     });
     await attackers.waitForLine(/^attacking$/, 60_000);
     const attackStarted = { wall: performance.now(), cpu: await cpuSecondsOf(pid) };
@@ -101,11 +101,11 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const report = attackers.stdout.find((line) => line.startsWith('{'));
     if (!report) throw new Error(`the attackers printed no report: ${attackers.stderr.slice(-5).join(' ')}`);
-    const { sent, answers, cpuCores: clientCpu } = JSON.parse(report) as { sent: number; answers: Record<string, number>; cpuCores: number };
+    const { sent, seconds, answers, cpuCores: clientCpu } = JSON.parse(report) as { sent: number; seconds: number; answers: Record<string, number>; cpuCores: number };
 
     const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
     const ratio = percentile(attacked, 99) / percentile(idle, 99);
-    console.log(`npm install of a ${PACKAGES}-package tree, fresh cache, ${INSTALLS} installs each, embedded mode; ${ATTACKERS} hostile clients sent ${sent} requests`);
+    console.log(`npm install of a ${PACKAGES}-package tree, fresh cache, ${INSTALLS} installs each, embedded mode; ${ATTACKERS} hostile clients (lowest CPU priority) sent ${sent} requests in ${seconds.toFixed(0)} s (${(sent / seconds).toFixed(1)}/s)`);
     console.log(`answers (kind:status ×count, kinds in the order of hostileRequests): ${Object.entries(answers).sort().map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     console.log(`idle          p50 ${formatMs(percentile(idle, 50))}  p99 ${formatMs(percentile(idle, 99))}  RSS ${mib(idleRss)}`);
     console.log(`under attack  p50 ${formatMs(percentile(attacked, 50))}  p99 ${formatMs(percentile(attacked, 99))}  peak RSS ${mib(peakRss)}`);

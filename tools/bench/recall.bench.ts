@@ -20,7 +20,7 @@ const ADVISORIES = Number(process.env.BENCH_ADVISORIES ?? 20);
 const AFFECTED = Number(process.env.BENCH_AFFECTED ?? 5);
 const PUBLISH_CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
-const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 5);
+const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 7);
 const VIEWS = ['dev', 'staging', 'prod'];
 
 const POLICY = `
@@ -136,7 +136,9 @@ async function rps(url: string, headers: Record<string, string>): Promise<number
 
 /** A stack with 20 versions of one package in dev, with download recording on or off. */
 async function readStack(mode: StackMode, record: boolean): Promise<{ stack: Stack; packument: string }> {
-  const stack = await startStack(mode, { PALISADE_DOWNLOADS_RECORD: String(record) });
+  // BENCH_PALISADE_NODE_OPTIONS reaches only the Palisade processes (e.g. a profiling preload).
+  const nodeOptions = process.env.BENCH_PALISADE_NODE_OPTIONS;
+  const stack = await startStack(mode, { PALISADE_DOWNLOADS_RECORD: String(record), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
   for (let v = 0; v < 20; v += 1) await publish(stack, 'bench-downloads', versionOf(v));
   const packument = `${stack.registry('dev')}bench-downloads`;
   for (;;) {
@@ -153,18 +155,25 @@ async function readStack(mode: StackMode, record: boolean): Promise<{ stack: Sta
  * would otherwise land on one side only.
  */
 async function readPath(mode: StackMode): Promise<Record<'off' | 'on', { packument: number; tarball: number }>> {
-  const stacks = { off: await readStack(mode, false), on: await readStack(mode, true) };
+  const stacks = { off: await readStack(mode, false), on: await readStack(mode, process.env.BENCH_AA !== '1') };
   try {
     const samples = { off: { packument: [] as number[], tarball: [] as number[] }, on: { packument: [] as number[], tarball: [] as number[] } };
-    for (let round = 0; round < READ_ROUNDS; round += 1) {
-      for (const side of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+    // Round 0 warms both stacks up (JIT, caches, connection pools) and is not counted.
+    for (let round = -1; round < READ_ROUNDS; round += 1) {
+      for (const side of Math.abs(round) % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
         const { stack, packument } = stacks[side];
         const auth = { authorization: `Bearer ${stack.adminToken}` };
-        samples[side].packument.push(await rps(packument, auth));
-        samples[side].tarball.push(await rps(`${packument}/-/bench-downloads-${versionOf(0)}.tgz`, auth));
+        const packumentRps = await rps(packument, auth);
+        const tarballRps = await rps(`${packument}/-/bench-downloads-${versionOf(0)}.tgz`, auth);
+        if (round < 0) continue;
+        samples[side].packument.push(packumentRps);
+        samples[side].tarball.push(tarballRps);
       }
     }
     const median = (xs: number[]) => percentile(xs, 50);
+    for (const side of ['off', 'on'] as const) {
+      console.log(`${mode.padEnd(12)} recording ${side.padEnd(3)} rounds, req/s: packument ${samples[side].packument.map((x) => x.toFixed(0)).join(' ')}; tarball ${samples[side].tarball.map((x) => x.toFixed(0)).join(' ')}`);
+    }
     return {
       off: { packument: median(samples.off.packument), tarball: median(samples.off.tarball) },
       on: { packument: median(samples.on.packument), tarball: median(samples.on.tarball) },

@@ -9,10 +9,11 @@ import { BATCH_SIZE, DownloadRecorder, MAX_BUFFERED } from './download-recorder'
 /** A data source whose transactions record the outbox rows they insert (or fail while `down`). */
 function fakeStore() {
   const batches: string[][] = [];
-  const state = { down: false };
+  const state = { down: false, delayMs: 0 };
   const dataSource = {
     transaction: async (work: (tx: unknown) => Promise<unknown>) => {
       if (state.down) throw new Error('database down');
+      if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
       const tx = {
         queryRunner: { isTransactionActive: true },
         connection: { options: { schema: 'palisade_gateway' } },
@@ -49,6 +50,22 @@ describe('DownloadRecorder', () => {
     expect(store.batches.map((b) => b.length)).toEqual([BATCH_SIZE, 20]);
     expect(store.batches.flat()).toEqual(Array.from({ length: BATCH_SIZE + 20 }, (_, i) => String(i)));
     expect(await counter(metrics, 'palisade_gateway_downloads_recorded_total')).toBe(BATCH_SIZE + 20);
+  });
+
+  it('writes downloads that arrive during a write with the next flush, not in a transaction each', async () => {
+    const store = fakeStore();
+    store.state.delayMs = 20;
+    const { recorder: r } = recorder(store.dataSource);
+    r.add(download(0));
+    const first = r.flush();
+    for (let i = 1; i <= 10; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      r.add(download(i));
+    }
+    await first;
+    expect(store.batches.map((b) => b.length)).toEqual([1]);
+    await r.flush();
+    expect(store.batches.map((b) => b.length)).toEqual([1, 10]);
   });
 
   it('keeps downloads while the database is down, dropping (and counting) the oldest beyond the bound', async () => {

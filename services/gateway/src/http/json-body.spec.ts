@@ -33,4 +33,12 @@ describe('readJsonBody', () => {
     const publish = (await readJsonBody(stream(large('"_attachments":{"fresh-1.0.0.tgz":{"data":"AAAA"}},')), worker, 'fresh')) as Record<string, unknown>;
     expect(publish._attachments).toEqual({ 'fresh-1.0.0.tgz': { data: 'AAAA' } });
   });
+
+  it('reads only its own bytes from a buffer an earlier, longer body used', async () => {
+    const longer = (await readJsonBody(stream(large(`"a":"${'y'.repeat(4 * OFF_THREAD_JSON_BYTES)}",`)), worker)) as Record<string, unknown>;
+    expect(longer.a).toHaveLength(4 * OFF_THREAD_JSON_BYTES);
+    const shorter = Buffer.from(large('"b":2,'));
+    const chunks = Array.from({ length: Math.ceil(shorter.length / 4096) }, (_, i) => shorter.subarray(i * 4096, (i + 1) * 4096));
+    await expect(readJsonBody(Readable.from(chunks), worker)).resolves.toEqual({ b: 2, padding: 'x'.repeat(OFF_THREAD_JSON_BYTES) });
+  });
 });

@@ -31,12 +31,8 @@ export async function readJsonBody(payload: AsyncIterable<Buffer>, worker: JsonP
       throw badJson((error as Error).message, error);
     }
   }
-  // A buffer of its own (not a slice of a shared pool), so it can be moved to the worker.
-  const bytes = Buffer.allocUnsafeSlow(size);
-  let at = 0;
-  for (const chunk of chunks.splice(0)) at += chunk.copy(bytes, at);
   try {
-    return await worker.parse(bytes, firstPublishOf !== undefined);
+    return await worker.parse(chunks.splice(0), size, firstPublishOf !== undefined);
   } catch (error: unknown) {
     if (error instanceof JsonSyntaxError) throw badJson(error.message, error);
     if (error instanceof NotAPublishError) throw new RegistryHttpError('PAL_ERR_NOT_FOUND', firstPublishOf, { cause: error });
