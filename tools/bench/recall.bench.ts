@@ -158,7 +158,7 @@ async function readPath(mode: StackMode): Promise<Record<'off' | 'on', { packume
   const stacks = { off: await readStack(mode, false), on: await readStack(mode, process.env.BENCH_AA !== '1') };
   try {
     const samples = { off: { packument: [] as number[], tarball: [] as number[] }, on: { packument: [] as number[], tarball: [] as number[] } };
-    // Round 0 warms both stacks up (JIT, caches, connection pools) and is not counted.
+    // Round -1 warms both stacks up (JIT, caches, connection pools) and is not counted.
     for (let round = -1; round < READ_ROUNDS; round += 1) {
       for (const side of Math.abs(round) % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
         const { stack, packument } = stacks[side];

@@ -11,7 +11,7 @@ export interface Connection {
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The options every registry command takes. */
-export const CONNECTION: Options = { registry: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+export const CONNECTION = { registry: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const satisfies Options;
 
 export type ParsedCommandLine<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>>;
 

@@ -1,4 +1,4 @@
-import { connectionOf, parseCommandLine, type Connection } from '../command-line';
+import { CONNECTION, connectionOf, parseCommandLine, type Connection } from '../command-line';
 import { CliError, CliErrorCode } from '../cli-error';
 
 export const DLQ_USAGE = `usage: palisade dlq list [--stream <stream>] [--consumer <consumer>] [--limit <n>] [--before <id>] [--json]
@@ -29,10 +29,7 @@ export function parseDlq(argv: readonly string[]): DlqArgs | { command: 'help'; 
   const { values, positionals } = parseCommandLine(
     argv,
     {
-      registry: { type: 'string' },
-      token: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...CONNECTION,
       stream: { type: 'string' },
       consumer: { type: 'string' },
       limit: { type: 'string' },

@@ -1,5 +1,5 @@
 import { CliError, CliErrorCode } from '../cli-error';
-import { connectionOf, parseCommandLine, type Connection } from '../command-line';
+import { CONNECTION, connectionOf, parseCommandLine, type Connection } from '../command-line';
 
 export const RECONCILE_USAGE = `usage: palisade reconcile [--older-than <duration>] [--lookback <duration>] [--dry-run] [--json]
 
@@ -41,10 +41,7 @@ export function parseReconcile(argv: readonly string[]): ReconcileArgs | { comma
       'older-than': { type: 'string' },
       lookback: { type: 'string' },
       'dry-run': { type: 'boolean' },
-      registry: { type: 'string' },
-      token: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...CONNECTION,
     },
     RECONCILE_USAGE,
   );

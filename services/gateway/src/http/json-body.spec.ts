@@ -1,3 +1,4 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { OFF_THREAD_JSON_BYTES, readJsonBody } from './json-body';
 import { JsonParseWorker } from './json-parse-worker';
@@ -40,5 +41,14 @@ describe('readJsonBody', () => {
     const shorter = Buffer.from(large('"b":2,'));
     const chunks = Array.from({ length: Math.ceil(shorter.length / 4096) }, (_, i) => shorter.subarray(i * 4096, (i + 1) * 4096));
     await expect(readJsonBody(Readable.from(chunks), worker)).resolves.toEqual({ b: 2, padding: 'x'.repeat(OFF_THREAD_JSON_BYTES) });
+  });
+
+  it('parses on a thread of the lowest CPU priority, leaving the main thread as it was', async () => {
+    await readJsonBody(stream(large('"c":3,')), worker);
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (Linux, as in CI).
+    const niceOf = (task: string) => Number(readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const tasks = readdirSync('/proc/self/task');
+    expect(niceOf(String(process.pid))).toBe(0);
+    expect(tasks.map(niceOf)).toContain(19);
   });
 });
