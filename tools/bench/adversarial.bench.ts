@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { makeTarball, publishBody, runCleanups, spawnNode } from '@palisade/testing';
 import { NpmUser } from '../../e2e/support/npm-cli';
 import { startStack, type Stack } from '../../e2e/support/stack';
-import { formatMs, percentile } from './stats';
+import { cpuSecondsOf, formatMs, percentile } from './stats';
 
 const INSTALLS = Number(process.env.BENCH_INSTALLS ?? 40);
 const ATTACKERS = Number(process.env.BENCH_ATTACKERS ?? 4);
@@ -42,12 +42,6 @@ async function createUser(stack: Stack, name: string): Promise<string> {
   });
   if (created.status !== 201) throw new Error(`creating ${name} answered ${created.status}`);
   return ((await created.json()) as { token: string }).token;
-}
-
-/** CPU seconds (user + system) the process has used so far. */
-async function cpuSecondsOf(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function rssOf(pid: number): Promise<number> {

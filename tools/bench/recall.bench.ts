@@ -2,7 +2,9 @@
 // every one admitted to dev, staging and prod), the time from sending an advisory import to the
 // recall case being enforced in every view (the case's `containedAt`), p50/p99 over
 // BENCH_ADVISORIES advisories (default 20) each hitting BENCH_AFFECTED versions of one package;
-// (2) the read path with download recording on vs off: full packument and tarball req/s.
+// (2) the read path with download recording on vs off: req/s and CPU per request of full
+// packuments, of tarballs (one client fetching every version in turn, so repeats are counted on
+// one entry per batch) and of tarballs where each download comes from a new client (no repeats).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -11,7 +13,7 @@ import { RecallCaseSchema, timestampMs } from '@palisade/contracts';
 import { makeTarball, publishBody, runCleanups, tempDir } from '@palisade/testing';
 import { SCANNING_TOKEN, importOsv, scanningUrl } from '../../e2e/support/scanning-admin';
 import { startStack, type Stack, type StackMode } from '../../e2e/support/stack';
-import { formatMs, percentile } from './stats';
+import { formatMs, percentile, treeCpuSecondsOf } from './stats';
 
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 20_000);
 /** A realistic shape: 400 packages of 50 versions at the default size. */
@@ -128,56 +130,115 @@ async function containment(mode: StackMode): Promise<void> {
   }
 }
 
-async function rps(url: string, headers: Record<string, string>): Promise<number> {
-  const result = await autocannon({ url, connections: 16, duration: DURATION_S, headers });
-  if (result.errors + result.timeouts + result.non2xx > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result.requests.average;
+interface ReadSample {
+  rps: number;
+  /** CPU milliseconds the stack (Node and PostgreSQL processes) spent per request, the load generator excluded. */
+  cpuMsPerRequest: number;
 }
 
-/** A stack with 20 versions of one package in dev, with download recording on or off. */
+async function stackCpuSeconds(stack: Stack): Promise<number> {
+  let total = 0;
+  for (const child of stack.processes()) total += await treeCpuSecondsOf(child.pid);
+  return total;
+}
+
+interface Phase {
+  label: string;
+  /** Tarball requests (every version in turn) instead of the packument. */
+  tarballs?: boolean;
+  /** A new user agent on every request, so that no two downloads are the same entry for the recorder. */
+  distinct?: boolean;
+  /** Requests per second in all, instead of as many as 16 connections get answered. */
+  rate?: number;
+  /** No requests: what the stack spends on its own (CPU per request is then CPU ms per second). */
+  idle?: boolean;
+}
+
+/** Requests per second of the fixed-rate phases: well below saturation on 2 cores, so CPU per request is not inflated by contention. */
+const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 300);
+
+const PHASES: Record<string, Phase> = {
+  idle: { label: 'idle (CPU ms per second)', idle: true },
+  packument: { label: 'full packument' },
+  tarball: { label: 'tarball, one client fetching each version in turn', tarballs: true },
+  distinct: { label: 'tarball, each download a new client', tarballs: true, distinct: true },
+  tarballAtRate: { label: `tarball at ${FIXED_RATE} req/s, one client`, tarballs: true, rate: FIXED_RATE },
+  distinctAtRate: { label: `tarball at ${FIXED_RATE} req/s, each download a new client`, tarballs: true, distinct: true, rate: FIXED_RATE },
+};
+
+async function measure(stack: Stack, packument: string, phase: Phase): Promise<ReadSample> {
+  const headers = { authorization: `Bearer ${stack.adminToken}` };
+  let sent = 0;
+  const tagged = (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, 'user-agent': `bench-client/${(sent += 1)}` } });
+  const requests = phase.tarballs
+    ? Array.from({ length: READ_VERSIONS }, (_, v) => ({
+        method: 'GET' as const,
+        path: new URL(`${packument}/-/bench-downloads-${versionOf(v)}.tgz`).pathname,
+        ...(phase.distinct ? { setupRequest: tagged } : {}),
+      }))
+    : undefined;
+  const cpuBefore = await stackCpuSeconds(stack);
+  if (phase.idle) {
+    await new Promise((r) => setTimeout(r, DURATION_S * 1000));
+    return { rps: 0, cpuMsPerRequest: (((await stackCpuSeconds(stack)) - cpuBefore) * 1000) / DURATION_S };
+  }
+  const result = await autocannon({ url: packument, connections: 16, duration: DURATION_S, headers, ...(requests ? { requests } : {}), ...(phase.rate ? { overallRate: phase.rate } : {}) });
+  const cpu = (await stackCpuSeconds(stack)) - cpuBefore;
+  if (result.errors + result.timeouts + result.non2xx > 0) throw new Error(`${phase.label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, cpuMsPerRequest: (cpu * 1000) / Math.max(1, result.requests.total) };
+}
+
+/** Versions of the read-path package; each round fetches all their tarballs in turn. */
+const READ_VERSIONS = 20;
+
+/** A stack with READ_VERSIONS versions of one package in dev, with download recording on or off. */
 async function readStack(mode: StackMode, record: boolean): Promise<{ stack: Stack; packument: string }> {
   // BENCH_PALISADE_NODE_OPTIONS reaches only the Palisade processes (e.g. a profiling preload).
   const nodeOptions = process.env.BENCH_PALISADE_NODE_OPTIONS;
   const stack = await startStack(mode, { PALISADE_DOWNLOADS_RECORD: String(record), ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) });
-  for (let v = 0; v < 20; v += 1) await publish(stack, 'bench-downloads', versionOf(v));
+  for (let v = 0; v < READ_VERSIONS; v += 1) await publish(stack, 'bench-downloads', versionOf(v));
   const packument = `${stack.registry('dev')}bench-downloads`;
   for (;;) {
     const doc = (await (await fetch(packument)).json().catch(() => ({}))) as { versions?: Record<string, unknown> };
-    if (Object.keys(doc.versions ?? {}).length === 20) break;
+    if (Object.keys(doc.versions ?? {}).length === READ_VERSIONS) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return { stack, packument };
 }
 
+type Figures = Record<string, ReadSample>;
+
 /**
  * Recording off vs on, both stacks up at once and measured in alternating rounds (the order
  * flipping each round), median per stack: other load on the machine drifts over minutes and
- * would otherwise land on one side only.
+ * would otherwise land on one side only. Saturating phases give req/s; the fixed-rate phases
+ * give the steadier figure, CPU per request (Node and PostgreSQL), which is what recording costs.
  */
-async function readPath(mode: StackMode): Promise<Record<'off' | 'on', { packument: number; tarball: number }>> {
-  const stacks = { off: await readStack(mode, false), on: await readStack(mode, process.env.BENCH_AA !== '1') };
+async function readPath(mode: StackMode): Promise<Record<'off' | 'on', Figures>> {
+  // Started together: a stack started a minute after the other ran its first rounds 10–17 % slower
+  // in an A/A run (recording off on both sides), a head start the alternating rounds did not undo.
+  const [off, on] = await Promise.all([readStack(mode, false), readStack(mode, process.env.BENCH_AA !== '1')]);
+  const stacks = { off, on };
   try {
-    const samples = { off: { packument: [] as number[], tarball: [] as number[] }, on: { packument: [] as number[], tarball: [] as number[] } };
+    const samples = { off: new Map<string, ReadSample[]>(), on: new Map<string, ReadSample[]>() };
     // Round -1 warms both stacks up (JIT, caches, connection pools) and is not counted.
     for (let round = -1; round < READ_ROUNDS; round += 1) {
       for (const side of Math.abs(round) % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        const { stack, packument } = stacks[side];
-        const auth = { authorization: `Bearer ${stack.adminToken}` };
-        const packumentRps = await rps(packument, auth);
-        const tarballRps = await rps(`${packument}/-/bench-downloads-${versionOf(0)}.tgz`, auth);
-        if (round < 0) continue;
-        samples[side].packument.push(packumentRps);
-        samples[side].tarball.push(tarballRps);
+        for (const [key, phase] of Object.entries(PHASES)) {
+          const sample = await measure(stacks[side].stack, stacks[side].packument, phase);
+          if (round >= 0) samples[side].set(key, [...(samples[side].get(key) ?? []), sample]);
+        }
       }
     }
-    const median = (xs: number[]) => percentile(xs, 50);
-    for (const side of ['off', 'on'] as const) {
-      console.log(`${mode.padEnd(12)} recording ${side.padEnd(3)} rounds, req/s: packument ${samples[side].packument.map((x) => x.toFixed(0)).join(' ')}; tarball ${samples[side].tarball.map((x) => x.toFixed(0)).join(' ')}`);
-    }
-    return {
-      off: { packument: median(samples.off.packument), tarball: median(samples.off.tarball) },
-      on: { packument: median(samples.on.packument), tarball: median(samples.on.tarball) },
+    const figures = (side: 'off' | 'on'): Figures => {
+      const result: Figures = {};
+      for (const [key, xs] of samples[side]) {
+        console.log(`${mode.padEnd(12)} recording ${side.padEnd(3)} ${PHASES[key].label}, rounds: req/s (CPU ms per request) ${xs.map((x) => `${x.rps.toFixed(0)} (${x.cpuMsPerRequest.toFixed(3)})`).join(' ')}`);
+        result[key] = { rps: percentile(xs.map((x) => x.rps), 50), cpuMsPerRequest: percentile(xs.map((x) => x.cpuMsPerRequest), 50) };
+      }
+      return result;
     };
+    return { off: figures('off'), on: figures('on') };
   } finally {
     await stacks.off.stack.stop();
     await stacks.on.stack.stop();
@@ -191,9 +252,14 @@ async function main(): Promise<void> {
     if (process.env.BENCH_SKIP_READ === '1') continue;
     const { off, on } = await readPath(mode);
     const change = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
-    console.log(`${mode.padEnd(12)} read path, 16 connections, median of ${READ_ROUNDS} alternating rounds of ${DURATION_S} s:`);
-    console.log(`${mode.padEnd(12)} full packument req/s: recording off ${off.packument.toFixed(0)}, on ${on.packument.toFixed(0)} (${change(off.packument, on.packument)})`);
-    console.log(`${mode.padEnd(12)} tarball req/s:        recording off ${off.tarball.toFixed(0)}, on ${on.tarball.toFixed(0)} (${change(off.tarball, on.tarball)}); target: within 5 %`);
+    console.log(`${mode.padEnd(12)} read path, 16 connections, median of ${READ_ROUNDS} alternating rounds of ${DURATION_S} s (target: recording within 5 %):`);
+    for (const [key, phase] of Object.entries(PHASES)) {
+      const [a, b] = [off[key], on[key]];
+      console.log(
+        `${mode.padEnd(12)} ${phase.label}: req/s off ${a.rps.toFixed(0)}, on ${b.rps.toFixed(0)} (${change(a.rps, b.rps)}); ` +
+          `CPU per request off ${a.cpuMsPerRequest.toFixed(3)} ms, on ${b.cpuMsPerRequest.toFixed(3)} ms (${change(a.cpuMsPerRequest, b.cpuMsPerRequest)})`,
+      );
+    }
   }
   await runCleanups();
 }

@@ -101,7 +101,8 @@ describe('recall commands: manual recalls, overrides, drills, blast radius', () 
       (await import('@palisade/contracts')).Events.downloadRecorded,
       {
         downloads: [
-          { name: '@acme/widget', version: '1.1.0', view: 'prod', downloader: { principal: 'ci:checkout', tokenId: 'tok-ci' }, userAgent: 'npm/11.2.0 node/v22' },
+          // One entry standing for 40 repeats (as the gateway counts them), one from a sender that does not count.
+          { name: '@acme/widget', version: '1.1.0', view: 'prod', downloader: { principal: 'ci:checkout', tokenId: 'tok-ci' }, userAgent: 'npm/11.2.0 node/v22', count: 40 },
           { name: '@acme/widget', version: '1.1.0', view: 'prod', downloader: { principal: 'ci:checkout', tokenId: 'tok-ci' }, userAgent: 'npm/11.2.0 node/v22' },
           { name: '@acme/widget', version: '1.3.0', view: 'prod', downloader: { principal: 'carol', tokenId: 'tok-carol' }, userAgent: 'pnpm/10' },
         ],
@@ -117,7 +118,7 @@ describe('recall commands: manual recalls, overrides, drills, blast radius', () 
         userAgent: 'npm/11.2.0 node/v22',
         view: 'prod',
         version: '1.1.0',
-        count: 2,
+        count: 41,
         suggestion: expect.objectContaining({ toVersion: '1.3.0', command: 'npm install @acme/widget@1.3.0' }),
       }),
       expect.objectContaining({

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@palisade/config';
-import { Events, decodeMessage } from '@palisade/contracts';
+import { Events, decodeMessage, timestampMs } from '@palisade/contracts';
 import { createMetricsRegistry } from '@palisade/telemetry';
 import type { GatewaySettings } from '../gateway.config';
 import type { RegistryRequest } from '../http/registry-request';
@@ -9,6 +9,7 @@ import { BATCH_SIZE, DownloadRecorder, MAX_BUFFERED } from './download-recorder'
 /** A data source whose transactions record the outbox rows they insert (or fail while `down`). */
 function fakeStore() {
   const batches: string[][] = [];
+  const entries: Array<{ userAgent: string; count: number; first?: number; last?: number }> = [];
   const state = { down: false, delayMs: 0 };
   const dataSource = {
     transaction: async (work: (tx: unknown) => Promise<unknown>) => {
@@ -18,14 +19,20 @@ function fakeStore() {
         queryRunner: { isTransactionActive: true },
         connection: { options: { schema: 'palisade_gateway' } },
         query: async (sql: string, params: unknown[]) => {
-          if (sql.includes('INSERT INTO')) batches.push(decodeMessage(Events.downloadRecorded.schema, params[4] as Buffer).downloads.map((d) => d.userAgent));
+          if (sql.includes('INSERT INTO')) {
+            const { downloads } = decodeMessage(Events.downloadRecorded.schema, params[4] as Buffer);
+            batches.push(downloads.map((d) => d.userAgent));
+            for (const d of downloads) {
+              entries.push({ userAgent: d.userAgent, count: d.count, first: d.downloadedAt && timestampMs(d.downloadedAt), last: d.lastDownloadedAt && timestampMs(d.lastDownloadedAt) });
+            }
+          }
           return [];
         },
       };
       return work(tx);
     },
   } as unknown as DataSource;
-  return { dataSource, batches, state };
+  return { dataSource, batches, entries, state };
 }
 
 const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
@@ -100,7 +107,7 @@ describe('DownloadRecorder', () => {
     r.recordTarball(anonymous.request, { name: 'x', version: '1.0.2', integrity: 'sha512-x' });
     r.recordTarball(request(null, 'Bearer ci-token', true).request, { name: 'x', version: '1.0.3', integrity: 'sha512-x' });
     await new Promise((resolve) => setImmediate(resolve));
-    const queued = (r as unknown as { buffer: Array<{ downloader: unknown; view: string; version: string }> }).buffer;
+    const queued = (r as unknown as { buffer: Array<{ download: { downloader: unknown; view: string; version: string } }> }).buffer.map((t) => t.download);
     expect(queued.map((d) => [d.version, d.view, d.downloader]).sort()).toEqual([
       ['1.0.0', 'prod', { principal: 'ci', tokenId: 'k1' }],
       ['1.0.1', 'prod', { principal: 'anonymous', tokenId: '' }],
@@ -110,6 +117,40 @@ describe('DownloadRecorder', () => {
     expect(anonymous.resolve).not.toHaveBeenCalled();
     expect(ci.resolve).toHaveBeenCalledTimes(1);
     await r.onApplicationShutdown();
+  });
+
+  it('counts repeats of a download on one entry with its first and last time, and starts a new entry once that one is being written', async () => {
+    const store = fakeStore();
+    store.state.delayMs = 20;
+    const { recorder: r, metrics } = recorder(store.dataSource);
+    for (let i = 0; i < 300; i += 1) r.add(download(1), 1_000 + i);
+    r.add(download(2), 5_000);
+    const first = r.flush();
+    // Arrives while the first entry is being written: it must not be lost in it.
+    r.add(download(1), 9_000);
+    await first;
+    await r.flush();
+    expect(store.batches).toEqual([['1', '2'], ['1']]);
+    expect(store.entries).toEqual([
+      { userAgent: '1', count: 300, first: 1_000, last: 1_299 },
+      { userAgent: '2', count: 1, first: 5_000, last: undefined },
+      { userAgent: '1', count: 1, first: 9_000, last: undefined },
+    ]);
+    expect(await counter(metrics, 'palisade_gateway_downloads_recorded_total')).toBe(302);
+  });
+
+  it('drops whole entries when the buffer is full and counts the downloads they stood for', async () => {
+    const store = fakeStore();
+    const { recorder: r, metrics } = recorder(store.dataSource);
+    store.state.down = true;
+    for (let i = 0; i < 5; i += 1) r.add(download(0));
+    for (let i = 1; i <= MAX_BUFFERED; i += 1) r.add(download(i));
+    await r.flush();
+    expect(await counter(metrics, 'palisade_gateway_downloads_dropped_total')).toBe(5);
+    store.state.down = false;
+    await r.onApplicationShutdown();
+    expect(store.entries).toHaveLength(MAX_BUFFERED);
+    expect(store.entries.every((e) => e.count === 1 && e.userAgent !== '0')).toBe(true);
   });
 
   it('does nothing when switched off', async () => {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@palisade/config';
-import { Events, encodeMessage, timestampFromDate, type DownloadRecordedSchema } from '@palisade/contracts';
+import { Events, encodeMessage, timestampFromMs, type DownloadRecordedSchema } from '@palisade/contracts';
 import { addToOutbox } from '@palisade/messaging';
 import { DATA_SOURCE, LOGGER, METRICS } from '@palisade/platform';
 import { createCounter, createGauge, type Counter, type Registry } from '@palisade/telemetry';
@@ -12,9 +12,9 @@ import { GATEWAY_SETTINGS } from '../packages/application/gateway-settings.provi
 
 /** A batch is written at least this often while downloads are waiting... */
 export const FLUSH_INTERVAL_MS = 250;
-/** ...and as soon as this many are waiting; it is also the largest batch (one event, one small transaction). */
+/** ...and as soon as this many entries wait; it is also the largest batch (one event, one small transaction). */
 export const BATCH_SIZE = 500;
-/** Beyond this many waiting downloads (the database is down), the oldest are dropped and counted. */
+/** Beyond this many waiting entries (the database is down), the oldest are dropped and counted. */
 export const MAX_BUFFERED = 10_000;
 /** After a failed write, the next one waits this long (a database outage is not hammered at request rate). */
 const RETRY_PAUSE_MS = 1_000;
@@ -22,7 +22,30 @@ const RETRY_PAUSE_MS = 1_000;
 const DROP_LOG_INTERVAL_MS = 10_000;
 const MAX_USER_AGENT = 256;
 
-type DownloadInit = MessageInitShape<typeof DownloadRecordedSchema>;
+/** A download as the read path reports it; times are added by the recorder. */
+export type Download = Pick<MessageInitShape<typeof DownloadRecordedSchema>, 'name' | 'version' | 'integrity' | 'view' | 'downloader' | 'userAgent'>;
+
+/** Downloads of one tarball by one downloader with one user agent, waiting to be written as one entry. */
+interface Tally {
+  key: string;
+  download: Download;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+const keyOf = (d: Download): string => [d.name, d.version, d.integrity, d.view, d.downloader?.principal ?? '', d.downloader?.tokenId ?? '', d.userAgent].join('\0');
+
+function entryOf(tally: Tally): MessageInitShape<typeof DownloadRecordedSchema> {
+  return {
+    ...tally.download,
+    downloadedAt: timestampFromMs(tally.firstAt),
+    count: tally.count,
+    ...(tally.count > 1 ? { lastDownloadedAt: timestampFromMs(tally.lastAt) } : {}),
+  };
+}
+
+const downloadsIn = (tallies: readonly Tally[]): number => tallies.reduce((sum, t) => sum + t.count, 0);
 
 /** The downloader of a request without (valid) credentials. */
 export const ANONYMOUS = { principal: 'anonymous', tokenId: '' } as const;
@@ -33,14 +56,21 @@ export function downloaderOf(principal: Principal | null): { principal: string; 
 
 /**
  * Records every tarball served, for the recall service's blast radius: kept in memory and written
- * as one `download.recorded` batch through the outbox every 250 ms (or at 500 downloads), so the
- * read path never waits for the database or the bus. Bounded: when writes fail for long, the
- * oldest downloads are dropped and counted. What is left is written on shutdown.
+ * as one `download.recorded` batch through the outbox every 250 ms (or at 500 entries), so the
+ * read path never waits for the database or the bus. Repeats of a download (same tarball, view,
+ * downloader and user agent) while it waits are counted on one entry, with its first and last
+ * time: a CI fleet fetching the same tarballs costs the pipeline one entry per batch, not one per
+ * request. Bounded: when writes fail for long, the oldest entries are dropped and their downloads
+ * counted. What is left is written on shutdown.
  */
 @Injectable()
 export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
   readonly enabled: boolean;
-  private buffer: DownloadInit[] = [];
+  private buffer: Tally[] = [];
+  /** The entry that repeats of each key add to; an entry leaves it when a writer takes it. */
+  private readonly open = new Map<string, Tally>();
+  /** Downloads the buffer stands for. */
+  private waiting = 0;
   private timer?: NodeJS.Timeout;
   private writing?: Promise<void>;
   /** Downloads at the front of the buffer that a flush asked to be written now; the rest wait for a full batch or the next tick. */
@@ -61,7 +91,7 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
     this.enabled = settings.recordDownloads;
     this.recorded = createCounter(metrics, { name: 'palisade_gateway_downloads_recorded_total', help: 'Tarball downloads written to the outbox as download.recorded batches' });
     this.dropped = createCounter(metrics, { name: 'palisade_gateway_downloads_dropped_total', help: 'Tarball downloads dropped unrecorded because the buffer was full (the database did not take them in time)' });
-    const buffered = () => this.buffer.length;
+    const buffered = () => this.waiting;
     createGauge(metrics, {
       name: 'palisade_gateway_downloads_buffered',
       help: 'Tarball downloads waiting to be written',
@@ -84,8 +114,8 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
     await this.writing;
     while (this.buffer.length > 0) {
       if (!(await this.writeBatch())) {
-        this.logger.error({ lost: this.buffer.length }, 'downloads could not be recorded before shutdown');
-        this.buffer = [];
+        this.logger.error({ lost: this.waiting }, 'downloads could not be recorded before shutdown');
+        this.forget(this.buffer.length);
       }
     }
   }
@@ -98,17 +128,28 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
    */
   recordTarball(request: RegistryRequest, tarball: { name: string; version: string; integrity: string }): void {
     if (!this.enabled || request.head) return;
-    const downloadedAt = timestampFromDate(new Date());
+    const at = Date.now();
     const userAgent = String(request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT);
-    const add = (principal: Principal | null) => this.add({ ...tarball, view: request.view, downloader: downloaderOf(principal), userAgent, downloadedAt });
+    const add = (principal: Principal | null) => this.add({ ...tarball, view: request.view, downloader: downloaderOf(principal), userAgent }, at);
     if (request.headers.authorization === undefined) add(null);
     else void request.principal().then(add, () => add(null));
   }
 
-  /** Queues one download (flushes at once when a batch is full). */
-  add(download: DownloadInit): void {
+  /** Queues one download made at `at` (epoch ms); writes at once when a batch is full. */
+  add(download: Download, at = Date.now()): void {
     if (!this.enabled || this.closed) return;
-    this.buffer.push(download);
+    this.waiting += 1;
+    const key = keyOf(download);
+    const tally = this.open.get(key);
+    if (tally) {
+      tally.count += 1;
+      tally.firstAt = Math.min(tally.firstAt, at);
+      tally.lastAt = Math.max(tally.lastAt, at);
+      return;
+    }
+    const fresh = { key, download, count: 1, firstAt: at, lastAt: at };
+    this.buffer.push(fresh);
+    this.open.set(key, fresh);
     if (this.buffer.length > MAX_BUFFERED) this.drop(this.buffer.length - MAX_BUFFERED);
     if (this.buffer.length >= BATCH_SIZE && Date.now() >= this.pausedUntil) void this.write();
   }
@@ -129,7 +170,7 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
 
   private tick(): void {
     if (this.droppedSinceLog > 0 && Date.now() - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
-      this.logger.warn({ dropped: this.droppedSinceLog, buffered: this.buffer.length }, 'download buffer full: dropped the oldest downloads unrecorded');
+      this.logger.warn({ dropped: this.droppedSinceLog, buffered: this.waiting }, 'download buffer full: dropped the oldest downloads unrecorded');
       this.droppedSinceLog = 0;
       this.lastDropLog = Date.now();
     }
@@ -148,31 +189,51 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** One batch, one event, one transaction; on failure the batch goes back to the front of the buffer. */
+  /**
+   * One batch, one event, one transaction. Its entries are closed first (repeats from now on start
+   * new ones); on failure they go back to the front of the buffer.
+   */
   private async writeBatch(): Promise<boolean> {
-    const batch = this.buffer.splice(0, BATCH_SIZE);
+    const batch = this.take(BATCH_SIZE);
     this.owed = Math.max(0, this.owed - batch.length);
     if (batch.length === 0) return true;
+    const downloads = downloadsIn(batch);
     try {
       const { schema, subject } = Events.downloadRecorded;
-      const data = encodeMessage(schema, { downloads: batch });
+      const data = encodeMessage(schema, { downloads: batch.map(entryOf) });
       await this.dataSource.transaction((tx) => addToOutbox(tx, { subject, schema: schema.typeName, data }));
-      this.recorded.inc(batch.length);
+      this.waiting -= downloads;
+      this.recorded.inc(downloads);
       return true;
     } catch (error: unknown) {
       this.pausedUntil = Date.now() + RETRY_PAUSE_MS;
       this.buffer = [...batch, ...this.buffer];
+      for (const tally of batch) if (!this.open.has(tally.key)) this.open.set(tally.key, tally);
       if (this.buffer.length > MAX_BUFFERED) this.drop(this.buffer.length - MAX_BUFFERED);
-      this.logger.warn({ err: error, buffered: this.buffer.length }, 'could not record downloads; will retry');
+      this.logger.warn({ err: error, buffered: this.waiting }, 'could not record downloads; will retry');
       return false;
     }
   }
 
-  private drop(count: number): void {
-    this.buffer.splice(0, count);
+  /** Takes the oldest entries off the buffer and closes them. */
+  private take(count: number): Tally[] {
+    const taken = this.buffer.splice(0, count);
+    for (const tally of taken) if (this.open.get(tally.key) === tally) this.open.delete(tally.key);
+    return taken;
+  }
+
+  /** Removes the oldest entries unwritten; answers how many downloads they stood for. */
+  private forget(count: number): number {
+    const downloads = downloadsIn(this.take(count));
+    this.waiting -= downloads;
+    return downloads;
+  }
+
+  private drop(entries: number): void {
+    const count = this.forget(entries);
     this.dropped.inc(count);
     if (this.droppedSinceLog === 0 && Date.now() - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
-      this.logger.warn({ dropped: count, buffered: this.buffer.length }, 'download buffer full: dropped the oldest downloads unrecorded');
+      this.logger.warn({ dropped: count, buffered: this.waiting }, 'download buffer full: dropped the oldest downloads unrecorded');
       this.lastDropLog = Date.now();
       return;
     }

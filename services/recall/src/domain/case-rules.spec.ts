@@ -103,4 +103,24 @@ describe('download aggregation', () => {
       { ...one, principal: 'anonymous', count: 1, firstSeenAt: t1, lastSeenAt: t1 },
     ]);
   });
+
+  it('adds the counts of entries that stand for several downloads, and their last time', () => {
+    const t1 = new Date('2026-01-01T00:00:00Z');
+    const t2 = new Date('2026-01-01T00:01:00Z');
+    const t3 = new Date('2026-01-01T00:02:00Z');
+    const one = { name: 'a', version: '1.0.0', view: 'prod', principal: 'ci', tokenId: 't', userAgent: 'npm/11' };
+    const rows = aggregateDownloads(
+      [
+        { ...one, at: t1, count: 40, lastAt: t3 },
+        { ...one, at: t2, count: 2, lastAt: t2 },
+        // A sender that does not count sends 0: one download.
+        { ...one, version: '1.0.1', at: t2, count: 0 },
+      ],
+      t3,
+    );
+    expect(rows).toEqual([
+      { ...one, count: 42, firstSeenAt: t1, lastSeenAt: t3 },
+      { ...one, version: '1.0.1', count: 1, firstSeenAt: t2, lastSeenAt: t2 },
+    ]);
+  });
 });

@@ -39,7 +39,9 @@ export class RecallEventsHandler {
         principal: d.downloader?.principal ?? '',
         tokenId: d.downloader?.tokenId ?? '',
         userAgent: d.userAgent,
+        count: d.count,
         ...(d.downloadedAt ? { at: timestampDate(d.downloadedAt) } : {}),
+        ...(d.lastDownloadedAt ? { lastAt: timestampDate(d.lastDownloadedAt) } : {}),
       })),
       new Date(),
     );

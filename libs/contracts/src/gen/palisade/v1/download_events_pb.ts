@@ -14,10 +14,11 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file palisade/v1/download_events.proto.
  */
 export const file_palisade_v1_download_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFwYWxpc2FkZS92MS9kb3dubG9hZF9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIsEBChBEb3dubG9hZFJlY29yZGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRImCgpkb3dubG9hZGVyGAUgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISEgoKdXNlcl9hZ2VudBgGIAEoCRIxCg1kb3dubG9hZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJBCg1Eb3dubG9hZEJhdGNoEjAKCWRvd25sb2FkcxgBIAMoCzIdLnBhbGlzYWRlLnYxLkRvd25sb2FkUmVjb3JkZWRiBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("CiFwYWxpc2FkZS92MS9kb3dubG9hZF9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIogCChBEb3dubG9hZFJlY29yZGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRImCgpkb3dubG9hZGVyGAUgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISEgoKdXNlcl9hZ2VudBgGIAEoCRIxCg1kb3dubG9hZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVjb3VudBgIIAEoDRI2ChJsYXN0X2Rvd25sb2FkZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKDURvd25sb2FkQmF0Y2gSMAoJZG93bmxvYWRzGAEgAygLMh0ucGFsaXNhZGUudjEuRG93bmxvYWRSZWNvcmRlZGIGcHJvdG8z", [file_google_protobuf_timestamp, file_palisade_v1_common]);
 
 /**
- * One tarball served. Recorded in batches (DownloadBatch) on its own stream DOWNLOADS (size/age
+ * A tarball served, once or more often to the same downloader with the same user agent (the
+ * gateway counts repeats within a batch instead of listing each). Recorded in batches (DownloadBatch) on its own stream DOWNLOADS (size/age
  * limited); the recall service indexes it for blast radius.
  *
  * @generated from message palisade.v1.DownloadRecorded
@@ -58,9 +59,25 @@ export type DownloadRecorded = Message<"palisade.v1.DownloadRecorded"> & {
   userAgent: string;
 
   /**
+   * The first download this entry stands for.
+   *
    * @generated from field: google.protobuf.Timestamp downloaded_at = 7;
    */
   downloadedAt?: Timestamp | undefined;
+
+  /**
+   * How many downloads this entry stands for; 0 (a sender that does not count) means 1.
+   *
+   * @generated from field: uint32 count = 8;
+   */
+  count: number;
+
+  /**
+   * The last of them; unset when there was one.
+   *
+   * @generated from field: google.protobuf.Timestamp last_downloaded_at = 9;
+   */
+  lastDownloadedAt?: Timestamp | undefined;
 };
 
 /**
