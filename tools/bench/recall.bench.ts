@@ -255,6 +255,10 @@ async function main(): Promise<void> {
     console.log(`${mode.padEnd(12)} read path, 16 connections, median of ${READ_ROUNDS} alternating rounds of ${DURATION_S} s (target: recording within 5 %):`);
     for (const [key, phase] of Object.entries(PHASES)) {
       const [a, b] = [off[key], on[key]];
+      if (phase.idle) {
+        console.log(`${mode.padEnd(12)} ${phase.label}: off ${a.cpuMsPerRequest.toFixed(0)}, on ${b.cpuMsPerRequest.toFixed(0)} (${change(a.cpuMsPerRequest, b.cpuMsPerRequest)})`);
+        continue;
+      }
       console.log(
         `${mode.padEnd(12)} ${phase.label}: req/s off ${a.rps.toFixed(0)}, on ${b.rps.toFixed(0)} (${change(a.rps, b.rps)}); ` +
           `CPU per request off ${a.cpuMsPerRequest.toFixed(3)} ms, on ${b.cpuMsPerRequest.toFixed(3)} ms (${change(a.cpuMsPerRequest, b.cpuMsPerRequest)})`,
