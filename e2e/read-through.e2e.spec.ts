@@ -6,6 +6,7 @@ import { readAlerts, type SeenAlert } from './support/alerts';
 import { NpmUser } from './support/npm-cli';
 import { lockfilePackages, registryKeys, verifyWithPacote } from './support/npm-verify';
 import { createNpmUser, publishPackage } from './support/registry-user';
+import { SCANNING_TOKEN, importOsv, scanningUrl } from './support/scanning-admin';
 import { startStack, type Stack, type StackMode } from './support/stack';
 
 // The read-through cache against a local fixture upstream (libs/testing fixture-upstream): it
@@ -13,6 +14,8 @@ import { startStack, type Stack, type StackMode } from './support/stack';
 // and records every request, so tests can assert what reached "the upstream".
 const modes: StackMode[] = ['distributed', 'embedded'];
 const HOUR = 3_600_000;
+/** A publish time past every cooldown of the built-in policy. */
+const old = () => new Date(Date.now() - 100 * HOUR);
 
 function sha512(bytes: Buffer): string {
   return `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
@@ -44,14 +47,6 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
     await appendFile(user.userconfig, `fetch-retries=${retries}\nfetch-retry-mintimeout=100\nfetch-retry-maxtimeout=1000\n`);
     return user;
   };
-  /**
-   * Waits until dev lists `version` of an upstream name. The first packument of a name lists only
-   * the versions judged so far (issue 15), so an exact-version install right after it can fail
-   * with ETARGET when another version happened to be judged first; tests about something else
-   * wait for the version they install.
-   */
-  const readThrough = async (name: string, version: string) =>
-    waitFor(async () => (await versionsIn(name)).includes(version), { timeoutMs: 30_000, message: `${name}@${version} listed in dev` });
   const install = async (user: NpmUser, dependencies: Record<string, string>) => {
     const project = await user.project({ name: 'through-app', version: '1.0.0', private: true, dependencies });
     return { project, result: await user.npm(['install', '--no-audit', '--no-fund'], project) };
@@ -84,6 +79,7 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
       // The fixture upstream runs in this test's process, which also starts 50 npm clients at once:
       // on a loaded CI a 2 s headers timeout expired while it answered, and Palisade rightly asked again.
       PALISADE_UPSTREAM_TIMEOUT: '30s',
+      PALISADE_SCANNING_ADMIN_TOKEN: SCANNING_TOKEN,
     });
     registry = stack.registry('dev');
   });
@@ -121,6 +117,47 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
     const publish = attestations.find((a) => a.predicateType.endsWith('/publish/v1'));
     const statement = JSON.parse(Buffer.from(publish?.envelope.payload ?? '', 'base64').toString('utf8')) as { predicate: { upstream: unknown; publisher: unknown } };
     expect(statement.predicate).toMatchObject({ publisher: null, upstream: { registry: upstream.url.replace(/\/$/, ''), verification: 'signature', keyid: upstream.keyId } });
+  });
+
+  it('lists a long history whole in the first answer and judges an old version when its tarball is asked for', async () => {
+    upstream.addPackage({ name: 'long-history', versions: Array.from({ length: 60 }, (_, i) => ({ version: `1.0.${i}`, publishedAt: new Date(Date.now() - (100 + 60 - i) * HOUR) })) });
+    upstream.clearRequests();
+    // A client asks for a document, not a version: the first one lists every version dev may admit.
+    expect(await versionsIn('long-history')).toHaveLength(60);
+    const { project, result } = await install(await freshUser(), { 'long-history': '1.0.3' });
+    expectInstalled(result);
+    expect(await lockfilePackages(project)).toEqual(['long-history@1.0.3']);
+    // Judged on the way: scanned, signed by Palisade and admitted before its bytes left.
+    const keys = await registryKeys(registry);
+    expect((await verifyWithPacote(registry, 'long-history@1.0.3', keys))._signatures).toEqual([{ keyid: keys[0].keyid, sig: expect.any(String) }]);
+    expect(upstream.requestsFor('/long-history/-/long-history-1.0.3.tgz')).toHaveLength(1);
+    // The upstream's dist-tags and deprecations come along.
+    upstream.addPackage({ name: 'tagged', versions: [{ version: '1.0.0', publishedAt: old(), deprecated: 'use 2.x' }, { version: '2.0.0', publishedAt: old() }, { version: '3.0.0-rc.1', publishedAt: old() }], distTags: { next: '3.0.0-rc.1' } });
+    const doc = (await (await packument('tagged')).json()) as { 'dist-tags': Record<string, string>; versions: Record<string, { deprecated?: string }> };
+    expect(doc['dist-tags']).toEqual({ latest: '2.0.0', next: '3.0.0-rc.1' });
+    expect(doc.versions['1.0.0'].deprecated).toBe('use 2.x');
+  });
+
+  it('refuses a listed version its scan blocks when the tarball is asked for (451), and lists it no more', async () => {
+    upstream.addPackage({ name: 'turns-bad', versions: [{ version: '1.0.0', publishedAt: old() }, { version: '1.1.0', publishedAt: old() }] });
+    await importOsv(await scanningUrl(stack), [
+      {
+        schema_version: '1.4.0',
+        id: 'MAL-2026-0015',
+        modified: '2026-12-01T00:00:00Z',
+        published: '2026-12-01T00:00:00Z',
+        summary: 'Malicious code in turns-bad 1.0.0',
+        affected: [{ package: { ecosystem: 'npm', name: 'turns-bad' }, versions: ['1.0.0'] }],
+      },
+    ]);
+    expect(await versionsIn('turns-bad')).toEqual(['1.0.0', '1.1.0']);
+    const refused = await fetch(`${registry}turns-bad/-/turns-bad-1.0.0.tgz`);
+    expect(refused.status).toBe(451);
+    expect(await refused.json()).toMatchObject({ code: 'PAL_ERR_BLOCKED', error: expect.stringContaining('turns-bad@1.0.0') });
+    expect(await versionsIn('turns-bad')).toEqual(['1.1.0']);
+    expect(upstream.requestsFor('/turns-bad/-/turns-bad-1.0.0.tgz')).toEqual([]);
+    const { result } = await install(await freshUser(), { 'turns-bad': '1.0.0' });
+    expect(result.code).not.toBe(0);
   });
 
   it('keeps installing from the cache while the upstream is down', async () => {
@@ -201,7 +238,6 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
   });
 
   it('raises the tamper alert when the upstream changes a cached version\'s bytes, and keeps serving the original bytes', async () => {
-    await readThrough('tamper-me', '1.0.0');
     expectInstalled((await install(await freshUser(), { 'tamper-me': '1.0.0' })).result);
     const original = upstream.dist('tamper-me', '1.0.0');
     const changed = upstream.changeBytes('tamper-me', '1.0.0');
@@ -226,7 +262,6 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
   });
 
   it('raises an alert when the upstream removes a cached version', async () => {
-    await readThrough('vanishing', '1.0.1');
     expectInstalled((await install(await freshUser(), { vanishing: '1.0.1' })).result);
     upstream.removeVersion('vanishing', '1.0.1');
     await waitFor(

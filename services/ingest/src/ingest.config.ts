@@ -21,6 +21,11 @@ export const ingestConfigShape = {
     schema: duration({ minMs: 1_000, maxMs: 600_000 }).default(20_000),
     description: 'Longest time ingest spends checking one publish (ms, or `20s`); past it, or past the deadline the gateway sent, the publish is refused and never recorded.',
   },
+  PALISADE_UPSTREAM_BACKGROUND_RATE: {
+    schema: int({ min: 0, max: 10_000 }).default(4),
+    description:
+      'Upstream versions judged per second (per ingest replica) in the background: the versions of a package read through that no client asked for yet, newest first. A version a client asks for is judged at once; 0 judges only those.',
+  },
   ...upstreamConfigShape,
   ...reconcileConfigShape,
 } satisfies Record<string, ConfigVar>;
@@ -33,6 +38,8 @@ export interface IngestSettings {
   maxManifestBytes: number;
   /** Most ms one publish may take to check and record. */
   publishBudgetMs: number;
+  /** Listed upstream versions handed to the pipeline per second, unasked (0: only on demand). */
+  backgroundJudgeRate: number;
 }
 
 export function ingestSettings(config: Readonly<Record<string, unknown>>): IngestSettings {
@@ -41,6 +48,7 @@ export function ingestSettings(config: Readonly<Record<string, unknown>>): Inges
     maxEntries: config.PALISADE_INGEST_MAX_ENTRIES as number,
     maxManifestBytes: config.PALISADE_INGEST_MAX_MANIFEST_BYTES as number,
     publishBudgetMs: config.PALISADE_INGEST_PUBLISH_BUDGET as number,
+    backgroundJudgeRate: config.PALISADE_UPSTREAM_BACKGROUND_RATE as number,
   };
 }
 

@@ -10,6 +10,8 @@ import { FetchUpstream } from './handlers/fetch-upstream';
 import { UpstreamConnection } from './handlers/upstream-connection';
 import { UpstreamHandler } from './handlers/upstream.handler';
 import { UpstreamTrust } from './handlers/upstream-trust';
+import { JudgeUpstreamVersion } from './application/judge-upstream-version';
+import { UpstreamBacklogDrain } from './application/upstream-backlog-drain';
 import { INGEST_SETTINGS, ingestSettings } from './ingest.config';
 import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
 import { Reconciler } from './reconcile/application/reconciler';
@@ -26,6 +28,8 @@ import { RECONCILE_SETTINGS, reconcileSettings } from './reconcile/reconcile.con
     TarballSource,
     FetchUpstream,
     CacheUpstreamTarball,
+    JudgeUpstreamVersion,
+    UpstreamBacklogDrain,
     UpstreamConnection,
     UpstreamTrust,
     { provide: INGEST_SETTINGS, useFactory: ingestSettings, inject: [SERVICE_CONFIG] },

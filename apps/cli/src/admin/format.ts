@@ -39,6 +39,8 @@ interface Revision {
 interface PolicyAnswer extends Revision {
   yaml: string;
   history: Revision[];
+  /** Views listing upstream versions before they are judged (absent from older gateways). */
+  onDemandViews?: string[];
 }
 
 interface ApplyAnswer {
@@ -100,7 +102,8 @@ export function formatStatus(s: StatusAnswer): string {
 const revisionLine = (r: Revision) => `version ${r.version}, ${r.origin}, applied by ${r.appliedBy}${r.appliedAt ? ` at ${r.appliedAt}` : ''}${r.comment ? `: ${r.comment}` : ''}`;
 
 export function formatPolicy(p: PolicyAnswer): string {
-  return [`# promotion policy ${revisionLine(p)}`, p.yaml.trimEnd(), '', '# history (newest first)', ...p.history.map((r) => `#   ${revisionLine(r)}`)].join('\n');
+  const onDemand = p.onDemandViews === undefined ? [] : [`# upstream versions listed before judgment, judged on demand, in: ${p.onDemandViews.join(', ') || 'no view'}`];
+  return [`# promotion policy ${revisionLine(p)}`, ...onDemand, p.yaml.trimEnd(), '', '# history (newest first)', ...p.history.map((r) => `#   ${revisionLine(r)}`)].join('\n');
 }
 
 const OUTCOME_TEXT: Record<string, string> = {

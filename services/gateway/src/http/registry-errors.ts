@@ -28,6 +28,8 @@ export const RegistryErrors = {
   PAL_ERR_BLOCKED: { status: 451, message: 'blocked by the security scan: %s' },
   // The detail is the whole sentence: `<name>@<version> is quarantined in <view>: <reason>`.
   PAL_ERR_QUARANTINED: { status: 451, message: '%s' },
+  // The detail is the whole sentence: `<name>@<version> is not admitted to <view>: <reasons>`.
+  PAL_ERR_NOT_ADMITTED: { status: 451, message: '%s' },
   PAL_ERR_BAD_UPSTREAM: { status: 502, message: 'the upstream registry answered something unusable: %s' },
   PAL_ERR_UNAVAILABLE: { status: 503, message: 'temporarily unavailable: %s' },
   PAL_ERR_BUS_UNAVAILABLE: { status: 503, message: 'temporarily unavailable: %s' },

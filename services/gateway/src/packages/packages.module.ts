@@ -32,6 +32,8 @@ import { PackagesUpstream1766300000100 } from './store/packages-upstream.migrati
 import { ReadModelWriter } from './store/read-model-writer';
 import { SERVICE_CONFIG } from '@palisade/platform';
 import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
+import { OnDemandJudgement } from '../upstream/on-demand-judgement';
+import { OnDemandViews } from '../upstream/on-demand-views';
 import { ReadThrough } from '../upstream/read-through';
 import { DownloadRecorder } from '../downloads/download-recorder';
 import { UpstreamTarballs } from '../upstream/upstream-tarballs';
@@ -82,6 +84,8 @@ export const packageEntities: Function[] = [];
     DistTagService,
     SearchService,
     ReadThrough,
+    OnDemandViews,
+    OnDemandJudgement,
     UpstreamTarballs,
     DownloadRecorder,
     { provide: PackageDocumentAdmission, useClass: MaintainerDocumentAdmission },

@@ -177,7 +177,7 @@ describe('promotion over the gateway', () => {
 
   it('shows the policy to users and lets only administrators change it, dry run first', async () => {
     const shown = await h.call('GET', '/-/palisade/v1/policy?view=prod', { token: tokens.bob });
-    expect(shown.json).toMatchObject({ version: 1, origin: 'file', views: ['dev', 'staging', 'prod'] });
+    expect(shown.json).toMatchObject({ version: 1, origin: 'file', views: ['dev', 'staging', 'prod'], onDemandViews: ['dev'] });
     expect(shown.json.yaml).toContain('approvals: {count: 2, team: release}');
     const open = POLICY.replace("staging: { admit: on-request", "staging: { admit: automatic");
     expect((await h.call('PUT', '/-/palisade/v1/policy', { token: tokens.bob, body: { policy: open } })).status).toBe(403);

@@ -8,11 +8,12 @@ import { PolicyApplyRoute, PolicyShowRoute } from './routes/policy.routes';
 import { PromoteRoute } from './routes/promote.route';
 import { PromotionStatusRoute } from './routes/promotion-status.route';
 import { ViewDismissals1766500000000 } from './store/view-dismissals.migration';
+import { ViewDismissalsByName1771000000200 } from './store/view-dismissals-by-name.migration';
 
 export const promotionRoutes: Type<RegistryRoute>[] = [PromoteRoute, ApproveRoute, PromotionStatusRoute, PolicyShowRoute, PolicyApplyRoute];
 
 /** The read model's record of dismissals (applied by the packages read model). */
-export const promotionMigrations: Array<new () => MigrationInterface> = [ViewDismissals1766500000000];
+export const promotionMigrations: Array<new () => MigrationInterface> = [ViewDismissals1766500000000, ViewDismissalsByName1771000000200];
 
 /** The promotion API under `/-/palisade/v1/`, forwarded to the promotion service. */
 @Module({

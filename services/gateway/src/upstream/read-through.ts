@@ -7,6 +7,7 @@ import { GATEWAY_SETTINGS } from '../packages/application/gateway-settings.provi
 import { IngestClient } from '../packages/application/ingest-client';
 import { PackageChanges } from '../packages/cache/package-changes';
 import { PackageReader } from '../packages/store/package-reader';
+import { OnDemandViews } from './on-demand-views';
 
 /** How long a first request for an upstream package waits for its versions to reach the view. */
 export const SETTLE_TIMEOUT_MS = 15_000;
@@ -38,6 +39,7 @@ export class ReadThrough {
     private readonly ingest: IngestClient,
     private readonly reader: PackageReader,
     private readonly changes: PackageChanges,
+    private readonly onDemand: OnDemandViews,
   ) {}
 
   get entryView(): string {
@@ -59,11 +61,13 @@ export class ReadThrough {
   }
 
   /**
-   * Waits (bounded) until `view` shows the versions just recorded for `name`: all of them, or some
-   * and no new admission for a moment. A view after the entry view may admit none (a cooldown), so
-   * once the entry view has them all and nothing moves, waiting stops.
+   * Waits (bounded) until `view` shows the versions just recorded for `name`. A view that judges on
+   * demand lists them as soon as the gateway has recorded them all; any other view waits for
+   * admissions: all of them, or some and no new admission for a moment. A view after the entry view
+   * may admit none (a cooldown), so once the entry view has them all and nothing moves, waiting stops.
    */
   async settle(view: string, name: string, versions?: readonly string[]): Promise<void> {
+    const listsUnjudged = await this.onDemand.listsUnjudged(view);
     let lastSeen = '';
     let quietSince = Date.now();
     await this.changes.waitFor(
@@ -74,6 +78,7 @@ export class ReadThrough {
         const wanted = versions ?? record.versions.map((v) => v.version);
         const recorded = new Set(record.versions.map((v) => v.version));
         if (!wanted.every((v) => recorded.has(v))) return false;
+        if (listsUnjudged) return true;
         const visible = record.admissions.get(view)?.size ?? 0;
         if (visible >= wanted.length) return true;
         const entry = record.admissions.get(this.gateway.entryView)?.size ?? 0;

@@ -8,6 +8,7 @@ import {
   contractRegistry,
   type CacheTarballReply,
   type FetchReply,
+  type JudgeReply,
   type PublishReply,
   type PublishRequestSchema,
   type UnpublishReply,
@@ -35,6 +36,7 @@ export interface IngestHarness {
   unpublish(request: MessageInitShape<typeof UnpublishRequestSchema>): Promise<UnpublishReply>;
   fetch(name: string): Promise<FetchReply>;
   cacheTarball(name: string, version: string, tarball: BlobRef): Promise<CacheTarballReply>;
+  judge(name: string, version: string): Promise<JudgeReply>;
   outbox(): Promise<OutboxRow[]>;
   versionRow(name: string, version: string): Promise<Record<string, unknown> | undefined>;
   stop(): Promise<void>;
@@ -77,6 +79,10 @@ export async function startIngest(env: Readonly<Record<string, string>> = {}): P
       const request = encodeMessage(Commands.ingestCacheTarball.request, { name, version, tarball: { key: tarball.key, integrity: tarball.integrity, size: tarball.size } });
       const reply = await bus.request(Commands.ingestCacheTarball.subject, request, { timeoutMs: 15_000 });
       return decodeMessage(Commands.ingestCacheTarball.reply, reply.data);
+    },
+    async judge(name, version) {
+      const reply = await bus.request(Commands.ingestJudge.subject, encodeMessage(Commands.ingestJudge.request, { name, version }), { timeoutMs: 15_000 });
+      return decodeMessage(Commands.ingestJudge.reply, reply.data);
     },
     async outbox() {
       const rows: Array<{ id: string; subject: string; schema_name: string; data: Buffer }> = await service.dataSource.query(

@@ -54,4 +54,19 @@ describe('parseUpstreamPackument', () => {
   it('refuses a packument of another package', () => {
     expect(() => parseUpstreamPackument('pkg', { name: 'evil', versions: {} }, 1024)).toThrow('instead of pkg');
   });
+
+  it('keeps every dist-tag that names a usable version, and only those', () => {
+    const parsed = parseUpstreamPackument(
+      'pkg',
+      {
+        name: 'pkg',
+        'dist-tags': { latest: '1.0.0', next: '2.0.0-rc.1', gone: '9.9.9', '1.x': '1.0.0', 'bad tag': '1.0.0', number: 7 },
+        versions: { '1.0.0': version('1.0.0'), '2.0.0-rc.1': version('2.0.0-rc.1') },
+      },
+      64 * 1024,
+    );
+    expect(parsed.distTags).toEqual({ latest: '1.0.0', next: '2.0.0-rc.1' });
+    expect(parsed.latest).toBe('1.0.0');
+  });
 });
+

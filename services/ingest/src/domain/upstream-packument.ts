@@ -1,3 +1,4 @@
+import * as semver from 'semver';
 import * as ssri from 'ssri';
 import { README_MAX_BYTES, validateVersion } from '@palisade/npm-tarball';
 import type { UpstreamSignature } from '@palisade/upstream';
@@ -22,11 +23,18 @@ export interface UpstreamPackument {
   versions: UpstreamVersion[];
   /** The upstream's `latest` dist-tag, when it names a listed version. */
   latest?: string;
+  /** Every upstream dist-tag that names a usable version. */
+  distTags: Record<string, string>;
   /** Versions left out, one line each (no sha512 integrity, wrong name, too large…). */
   skipped: string[];
 }
 
 const KEPT_UNDERSCORE_FIELDS: ReadonlySet<string> = new Set(['_nodeVersion', '_npmVersion', '_npmUser', '_hasShrinkwrap']);
+
+/** A tag npm could have set: not empty, not a valid semver range (npm refuses those), no slash or space. */
+function validateTag(tag: string): boolean {
+  return tag.length > 0 && tag.length <= 128 && !/[\s/%]/.test(tag) && semver.validRange(tag) === null;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -112,6 +120,9 @@ export function parseUpstreamPackument(name: string, body: Record<string, unknow
     });
   }
   const tags = isObject(body['dist-tags']) ? body['dist-tags'] : {};
-  const latest = typeof tags.latest === 'string' && versions.some((v) => v.version === tags.latest) ? tags.latest : undefined;
-  return { listed: Object.keys(listed), versions, ...(latest ? { latest } : {}), skipped };
+  const usable = new Set(versions.map((v) => v.version));
+  const distTags: Record<string, string> = {};
+  for (const [tag, version] of Object.entries(tags)) if (typeof version === 'string' && usable.has(version) && validateTag(tag)) distTags[tag] = version;
+  const latest = distTags.latest;
+  return { listed: Object.keys(listed), versions, ...(latest ? { latest } : {}), distTags, skipped };
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { runCleanups, startFixtureUpstream, tempDir, type FixtureUpstream } from '@palisade/testing';
+import { runCleanups, startFixtureUpstream, tempDir, waitFor, type FixtureUpstream } from '@palisade/testing';
 import { startIngest, type IngestHarness } from '../__fixtures__/ingest-harness';
 
 // Ingest's side of the read-through cache, against the fixture upstream: what is recorded, what is
@@ -31,19 +31,33 @@ describe('ingest: reading packages through from the upstream', () => {
     let ingest: IngestHarness;
 
     beforeAll(async () => {
-      ingest = await startIngest({ PALISADE_UPSTREAM_URL: upstream.url, PALISADE_INTERNAL_SCOPES: '@acme' });
+      // No background judging: what reaches the pipeline is only what a fetch or a client sends.
+      ingest = await startIngest({ PALISADE_UPSTREAM_URL: upstream.url, PALISADE_INTERNAL_SCOPES: '@acme', PALISADE_UPSTREAM_BACKGROUND_RATE: '0' });
     });
     afterAll(() => ingest.stop());
 
-    it('records every verified version with its upstream signature and the version.ingested event, once', async () => {
+    it('records every verified version, lists them all with the dist-tags, and sends the tagged one to the pipeline at once', async () => {
       const reply = await ingest.fetch('plain');
       expect(reply.outcome).toMatchObject({ case: 'accepted', value: { versions: [{ newlyRecorded: true }, { newlyRecorded: true }] } });
       const row = await ingest.versionRow('plain', '1.0.0');
       expect(row).toMatchObject({ source: 'upstream', integrity: upstream.dist('plain', '1.0.0').integrity, state: 'live' });
       expect((row?.published_at as Date).getTime()).toBeLessThan(Date.now() - 4 * HOUR);
+      const listed = (await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.listed');
+      expect(listed).toHaveLength(1);
+      expect(listed[0].message).toMatchObject({ name: 'plain', distTags: { latest: '1.1.0' } });
+      expect((listed[0].message.versions as Array<{ version: string }>).map((v) => v.version).sort()).toEqual(['1.0.0', '1.1.0']);
+      // `latest` is judged now; 1.0.0 waits until a client asks for it.
       const ingested = (await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested');
-      expect(ingested.map((r) => r.message.version).sort()).toEqual(['1.0.0', '1.1.0']);
+      expect(ingested.map((r) => r.message.version)).toEqual(['1.1.0']);
       expect(ingested[0].message).toMatchObject({ source: 2, upstream: upstream.url.replace(/\/$/, ''), upstreamSignatures: [{ keyid: upstream.keyId }] });
+      expect((await ingest.judge('plain', '1.0.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: true } });
+      expect((await ingest.judge('plain', '1.0.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: false } });
+      expect((await ingest.judge('plain', '1.1.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: false } });
+      expect((await ingest.judge('plain', '9.9.9')).outcome).toMatchObject({ case: 'rejected', value: { code: 'INGEST_VERSION_NOT_FOUND' } });
+      const judged = (await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested' && r.message.name === 'plain');
+      expect(judged.map((r) => r.message.version)).toEqual(['1.1.0', '1.0.0']);
+      // The deferred event is the one that was listed, byte for byte in meaning.
+      expect(judged[1].message).toEqual((listed[0].message.versions as Array<{ version: string }>).find((v) => v.version === '1.0.0'));
       const verification: Array<{ verification: string; upstream_keyid: string }> = await ingest.service.dataSource.query(
         "SELECT verification, upstream_keyid FROM palisade_ingest.upstream_versions WHERE name = 'plain'",
       );
@@ -66,7 +80,9 @@ describe('ingest: reading packages through from the upstream', () => {
       const replies = await Promise.all(Array.from({ length: 5 }, () => ingest.fetch('busy')));
       for (const reply of replies) expect(reply.outcome).toMatchObject({ case: 'accepted', value: { versions: [{ version: '1.0.0' }, { version: '2.0.0' }] } });
       expect(upstream.requestsFor('/busy').filter((r) => r.kind === 'packument')).toHaveLength(1);
-      expect((await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested' && r.message.name === 'busy')).toHaveLength(2);
+      const events = (await ingest.outbox()).filter((r) => r.message.name === 'busy');
+      expect(events.filter((r) => r.subject === 'registry.evt.version.listed')).toHaveLength(1);
+      expect(events.filter((r) => r.subject === 'registry.evt.version.ingested').map((r) => r.message.version)).toEqual(['2.0.0']);
     });
 
     it('never asks the upstream about internal scopes', async () => {
@@ -162,5 +178,24 @@ describe('ingest: reading packages through from the upstream', () => {
         await offline.stop();
       }
     });
+  });
+
+  it('judges the versions nobody asked for in the background, newest publication first, at the configured rate', async () => {
+    const versions = ['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map((version, i) => ({ version, publishedAt: new Date(Date.now() - (10 - i) * HOUR) }));
+    upstream.addPackage({ name: 'history', versions, distTags: { latest: '1.2.0', next: '2.0.0' } });
+    const background = await startIngest({ PALISADE_UPSTREAM_URL: upstream.url, PALISADE_UPSTREAM_BACKGROUND_RATE: '4' });
+    try {
+      expect((await background.fetch('history')).outcome.case).toBe('accepted');
+      const ingestedOf = async () => (await background.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested').map((r) => r.message.version);
+      // Both tags at once; then 1.1.0 before 1.0.0, one a quarter second.
+      await waitFor(async () => (await ingestedOf()).length === 4, { timeoutMs: 10_000, message: 'every version handed to the pipeline' });
+      const order = await ingestedOf();
+      expect(order.slice(0, 2).sort()).toEqual(['1.2.0', '2.0.0']);
+      expect(order.slice(2)).toEqual(['1.1.0', '1.0.0']);
+      const listed = (await background.outbox()).find((r) => r.subject === 'registry.evt.version.listed');
+      expect(listed?.message.distTags).toEqual({ latest: '1.2.0', next: '2.0.0' });
+    } finally {
+      await background.stop();
+    }
   });
 });

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@palisade/config';
-import { Events, Severity, VersionSource, encodeMessage, timestampFromDate, type FetchReplySchema, type FetchRequest } from '@palisade/contracts';
+import { Events, Severity, VersionSource, encodeMessage, timestampFromDate, type FetchReplySchema, type FetchRequest, type VersionIngestedSchema } from '@palisade/contracts';
 import { isPalisadeError, isRetryable } from '@palisade/errors';
-import { addToOutbox } from '@palisade/messaging';
+import { addAllToOutbox, addToOutbox } from '@palisade/messaging';
 import { validatePackageName } from '@palisade/npm-tarball';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
 import { integrityToKey } from '@palisade/storage';
@@ -12,6 +12,7 @@ import { SingleFlight, checkUpstreamSignature, isInternalName, type PackumentRes
 import { IngestRejected, IngestRejectionCode, acceptedOrRejected } from '../domain/ingest-rejection';
 import { parseUpstreamPackument, type UpstreamPackument, type UpstreamVersion } from '../domain/upstream-packument';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
+import { ingestedEvent, upstreamBacklog, type BacklogEntry } from '../store/upstream-backlog';
 import { upstreamStore } from '../store/upstream-store';
 import { versionStore } from '../store/version-store';
 import { raiseSecurityAlert } from './security-alert';
@@ -19,6 +20,9 @@ import { UpstreamConnection } from './upstream-connection';
 import { UpstreamTrust } from './upstream-trust';
 
 type FetchReplyInit = MessageInitShape<typeof FetchReplySchema>;
+
+/** Most manifest bytes one `version.listed` event carries (the bus refuses messages over 1 MiB). */
+const LISTED_EVENT_BYTES = 256 * 1024;
 
 interface Verified {
   upstream: UpstreamVersion;
@@ -34,8 +38,11 @@ interface Judged {
 /**
  * `registry.cmd.ingest.fetch`: reads a package through from the upstream. Each listed version is
  * checked (valid, sha512 integrity, upstream signature by a trusted key where the upstream signs)
- * and new ones are recorded with their `version.ingested` event, exactly as publishes are; bytes
- * come later, on first request. Recorded versions whose upstream integrity changed, or that the
+ * and new ones are recorded and listed (`version.listed`, with the upstream's dist-tags). Versions
+ * a dist-tag names go to the pipeline at once with their `version.ingested` event, exactly as
+ * publishes do; the others wait in the backlog until a client asks for their bytes (`judge`) or
+ * the background queue reaches them, so one large package never queues the pipeline for minutes.
+ * Bytes come later, on first request. Recorded versions whose upstream integrity changed, or that the
  * upstream no longer lists, are flagged and alerted, never changed: what was recorded stays served.
  */
 @Injectable()
@@ -122,14 +129,24 @@ export class FetchUpstream {
       await versionStore.lockPackage(tx, name);
       if (judged.refused.some((r) => r.reason.startsWith('signed by a key'))) await this.#ask(() => this.trust.noticeKeyChange(tx, keys));
       const recorded = new Map((await upstreamStore.versions(tx, name)).map((v) => [v.version, v]));
+      const fresh: Array<MessageInitShape<typeof VersionIngestedSchema>> = [];
+      const tagged = new Set(Object.values(packument.distTags));
+      const deferred: BacklogEntry[] = [];
       for (const v of judged.verified) {
         const known = recorded.get(v.upstream.version);
         if (!known) {
-          await this.#record(tx, name, v, packument.latest === v.upstream.version);
+          const event = await this.#record(tx, name, v, packument.latest === v.upstream.version);
+          fresh.push(event);
+          const data = encodeMessage(Events.versionIngested.schema, event);
+          // What `npm install <name>` and `<name>@<tag>` resolve to is judged at once; the rest when asked for, or in the background.
+          if (tagged.has(v.upstream.version)) await addAllToOutbox(tx, [ingestedEvent(name, v.upstream.version, data)]);
+          else deferred.push({ name, version: v.upstream.version, publishedAt: v.upstream.publishedAt ?? new Date(), event: data });
           recordedNow.add(v.upstream.version);
         }
         else if (known.integrity !== v.upstream.integrity) await this.#tampered(tx, name, known.version, known.integrity, v.upstream.integrity);
       }
+      await upstreamBacklog.add(tx, deferred);
+      await this.#list(tx, name, fresh, packument.distTags);
       for (const { upstream, reason } of judged.refused) {
         const known = recorded.get(upstream.version);
         if (known && known.integrity !== upstream.integrity) await this.#tampered(tx, name, known.version, known.integrity, upstream.integrity);
@@ -166,7 +183,8 @@ export class FetchUpstream {
     return judged;
   }
 
-  async #record(tx: EntityManager, name: string, v: Verified, isLatest: boolean): Promise<void> {
+  /** Records a verified upstream version; answers the `version.ingested` event that will hand it to the pipeline. */
+  async #record(tx: EntityManager, name: string, v: Verified, isLatest: boolean): Promise<MessageInitShape<typeof VersionIngestedSchema>> {
     const { upstream } = v;
     const now = new Date();
     // No publish time upstream: counting from now keeps cooldowns safe.
@@ -186,23 +204,52 @@ export class FetchUpstream {
       ingestedAt: now,
     });
     await upstreamStore.insertVersion(tx, name, { version: upstream.version, verification: v.verification, ...(v.keyid ? { upstreamKeyid: v.keyid } : {}), tarballUrl: upstream.tarballUrl });
-    await addToOutbox(tx, {
-      id: `ingest.version-ingested:${name}@${upstream.version}`,
-      subject: Events.versionIngested.subject,
-      schema: Events.versionIngested.schema.typeName,
-      data: encodeMessage(Events.versionIngested.schema, {
-        name,
-        version: upstream.version,
-        tarball: { key: '', integrity: upstream.integrity, size: 0 },
-        source: VersionSource.UPSTREAM,
-        manifestJson: JSON.stringify(upstream.manifest),
-        distTag: isLatest ? 'latest' : '',
-        upstreamSignatures: v.verification === 'signature' ? upstream.signatures.filter((s) => s.keyid === v.keyid) : [],
-        upstream: this.upstream.settings.url ?? '',
-        publishedAt: timestampFromDate(publishedAt),
-        ingestedAt: timestampFromDate(now),
-      }),
-    });
+    return {
+      name,
+      version: upstream.version,
+      tarball: { key: '', integrity: upstream.integrity, size: 0 },
+      source: VersionSource.UPSTREAM,
+      manifestJson: JSON.stringify(upstream.manifest),
+      distTag: isLatest ? 'latest' : '',
+      upstreamSignatures: v.verification === 'signature' ? upstream.signatures.filter((s) => s.keyid === v.keyid) : [],
+      upstream: this.upstream.settings.url ?? '',
+      publishedAt: timestampFromDate(publishedAt),
+      ingestedAt: timestampFromDate(now),
+    };
+  }
+
+  /**
+   * `version.listed`: the versions just recorded, with every upstream dist-tag, so that views which
+   * need no verdict before listing show the whole package at once. Split so that no event nears the
+   * bus's message size limit; sent on every fresh packument, as the tags may have moved.
+   */
+  async #list(tx: EntityManager, name: string, versions: ReadonlyArray<MessageInitShape<typeof VersionIngestedSchema>>, distTags: Record<string, string>): Promise<void> {
+    const listedAt = timestampFromDate(new Date());
+    const upstream = this.upstream.settings.url ?? '';
+    const chunks: Array<typeof versions> = [];
+    let chunk: typeof versions[number][] = [];
+    let bytes = 0;
+    for (const v of versions) {
+      const size = (v.manifestJson ?? '').length + 512;
+      if (chunk.length > 0 && bytes + size > LISTED_EVENT_BYTES) {
+        chunks.push(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(v);
+      bytes += size;
+    }
+    chunks.push(chunk);
+    const listedId = `${name}:${listedAt.seconds}.${listedAt.nanos}`;
+    await addAllToOutbox(
+      tx,
+      chunks.map((part, index) => ({
+        id: `ingest.versions-listed:${listedId}:${index}`,
+        subject: Events.versionsListed.subject,
+        schema: Events.versionsListed.schema.typeName,
+        data: encodeMessage(Events.versionsListed.schema, { name, versions: [...part], distTags: index === 0 ? distTags : {}, upstream, listedAt }),
+      })),
+    );
   }
 
   async #tampered(tx: EntityManager, name: string, version: string, integrity: string, upstreamIntegrity: string): Promise<void> {

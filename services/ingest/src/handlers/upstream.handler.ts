@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { Commands, decodeMessage, encodeMessage } from '@palisade/contracts';
 import type { Reply } from '@palisade/messaging';
+import { JudgeUpstreamVersion } from '../application/judge-upstream-version';
 import { CacheUpstreamTarball } from './cache-upstream-tarball';
 import { FetchUpstream } from './fetch-upstream';
 
@@ -11,6 +12,7 @@ export class UpstreamHandler {
   constructor(
     private readonly fetchUpstream: FetchUpstream,
     private readonly cacheTarball: CacheUpstreamTarball,
+    private readonly judgeVersion: JudgeUpstreamVersion,
   ) {}
 
   @MessagePattern(Commands.ingestFetch.subject)
@@ -23,5 +25,11 @@ export class UpstreamHandler {
   async cacheTarballOf(@Payload() request: Reply): Promise<Uint8Array> {
     const command = decodeMessage(Commands.ingestCacheTarball.request, request.data);
     return encodeMessage(Commands.ingestCacheTarball.reply, await this.cacheTarball.run(command));
+  }
+
+  @MessagePattern(Commands.ingestJudge.subject)
+  async judge(@Payload() request: Reply): Promise<Uint8Array> {
+    const command = decodeMessage(Commands.ingestJudge.request, request.data);
+    return encodeMessage(Commands.ingestJudge.reply, await this.judgeVersion.run(command));
   }
 }

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { QuarantineMode, timestampFromDate, type PolicyAppliedSchema, type PolicyApplyRequest, type PolicyDecisionSchema, type PolicyDocumentSchema } from '@palisade/contracts';
 import { DATA_SOURCE } from '@palisade/platform';
+import { onDemandViews } from '../domain/on-demand-views';
 import type { LoadedPolicy, ViewStep } from '../domain/plan-version';
 import { changedViews } from '../domain/render-policy';
 import { DecisionStore } from '../store/decision-store';
@@ -39,7 +40,7 @@ export class PolicyCommands {
     const history = await this.policies.history();
     const views = this.policies.views;
     const quarantine = views.map((v) => ({ view: v, mode: current.document.views[v]?.quarantine === 'warn' ? QuarantineMode.WARN : QuarantineMode.BLOCK }));
-    return { revision: revisionOf(history[0]), yaml, history: history.map(revisionOf), views: [...views], quarantine };
+    return { revision: revisionOf(history[0]), yaml, history: history.map(revisionOf), views: [...views], quarantine, onDemandViews: onDemandViews(current.document, views) };
   }
 
   async apply(request: PolicyApplyRequest): Promise<MessageInitShape<typeof PolicyAppliedSchema>> {

@@ -67,6 +67,15 @@ export class IngestClient {
     throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service answered without an outcome');
   }
 
+  /** Asks ingest to hand a listed upstream version to the pipeline now (a client waits for its bytes). */
+  async judge(name: string, version: string): Promise<void> {
+    const reply = await this.request(Commands.ingestJudge.subject, encodeMessage(Commands.ingestJudge.request, { name, version }));
+    const { outcome } = decodeMessage(Commands.ingestJudge.reply, reply.data);
+    if (outcome.case === 'accepted') return;
+    if (outcome.case === 'rejected') throw new RegistryHttpError(outcome.value.retryable ? 'PAL_ERR_UNAVAILABLE' : 'PAL_ERR_NOT_FOUND', describeRejection(outcome.value));
+    throw new RegistryHttpError('PAL_ERR_UNAVAILABLE', 'the ingest service answered without an outcome');
+  }
+
   private async request(subject: string, data: Uint8Array): Promise<Reply> {
     try {
       return await this.bus.request(subject, data, { timeoutMs: INGEST_TIMEOUT_MS });

@@ -1,5 +1,6 @@
 import type { PackageRecord } from '../domain/package-record';
 import type { PackageReader } from '../store/package-reader';
+import type { OnDemandViews } from '../../upstream/on-demand-views';
 import { PackageChanges } from './package-changes';
 import { PackumentCache, REVISION_TTL_MS } from './packument-cache';
 
@@ -42,7 +43,9 @@ describe('PackumentCache', () => {
   beforeEach(() => {
     reader = new MemoryReader();
     changes = new PackageChanges();
-    cache = new PackumentCache(reader as unknown as PackageReader, changes);
+    // Unit scope: no upstream, so no view lists unjudged versions.
+    const judgedOnly = { listsUnjudged: async () => false } as unknown as OnDemandViews;
+    cache = new PackumentCache(reader as unknown as PackageReader, changes, judgedOnly);
     now = 1_000_000;
     jest.spyOn(Date, 'now').mockImplementation(() => now);
   });

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { PackageRecord } from '../domain/package-record';
 import { renderPackument, type Representation } from '../domain/render-packument';
 import { PackageReader } from '../store/package-reader';
+import { OnDemandViews } from '../../upstream/on-demand-views';
 import { PackageChanges } from './package-changes';
 import { RenderedPackument } from './rendered-packument';
 
@@ -47,6 +48,7 @@ export class PackumentCache implements OnModuleDestroy {
   constructor(
     private readonly reader: PackageReader,
     changes: PackageChanges,
+    private readonly onDemand: OnDemandViews,
   ) {
     this.unsubscribe = changes.onChange((name) => this.invalidate(name));
   }
@@ -59,7 +61,8 @@ export class PackumentCache implements OnModuleDestroy {
   async get(view: string, name: string, representation: Representation, registryUrl: string): Promise<RenderedPackument | null> {
     const revision = await this.revision(name);
     if (revision === null) return null;
-    const key = `${view}\n${representation}\n${registryUrl}\n${name}`;
+    const listsUnjudged = await this.onDemand.listsUnjudged(view);
+    const key = `${view}\n${listsUnjudged ? 'on-demand' : 'judged'}\n${representation}\n${registryUrl}\n${name}`;
     const entry = this.entries.get(key);
     if (entry && entry.revision === revision) {
       // Re-inserting keeps the Map in least-recently-used order.
@@ -70,7 +73,7 @@ export class PackumentCache implements OnModuleDestroy {
     // A burst of misses (right after a change) renders once.
     let pending = this.renders.get(key);
     if (!pending) {
-      const render = this.render(key, view, name, representation, registryUrl, revision).finally(() => {
+      const render = this.render(key, view, name, representation, registryUrl, revision, listsUnjudged).finally(() => {
         if (this.renders.get(key) === render) this.renders.delete(key);
       });
       this.renders.set(key, (pending = render));
@@ -78,10 +81,10 @@ export class PackumentCache implements OnModuleDestroy {
     return pending;
   }
 
-  private async render(key: string, view: string, name: string, representation: Representation, registryUrl: string, revision: number): Promise<RenderedPackument | null> {
+  private async render(key: string, view: string, name: string, representation: Representation, registryUrl: string, revision: number, listsUnjudged: boolean): Promise<RenderedPackument | null> {
     const record = await this.record(name, revision);
     if (!record) return null;
-    const rendered = renderPackument(record, view, registryUrl, representation);
+    const rendered = renderPackument(record, view, registryUrl, representation, listsUnjudged);
     const doc = rendered ? new RenderedPackument(rendered, representation) : null;
     const cost = doc ? Math.ceil(doc.body.length * 1.5) : 0;
     this.store(key, { name, revision: record.revision, cost, doc });

@@ -32,6 +32,10 @@ export interface VersionRecord {
   verdictReason?: string;
   /** Recall quarantines of these exact bytes, by view; views not listed serve the version as usual. */
   quarantines?: ReadonlyMap<string, VersionQuarantine>;
+  /** Read through from the upstream: views that judge on demand list it before it is admitted. */
+  fromUpstream?: boolean;
+  /** Views whose policy refused or dismissed the version, with the reason. */
+  dismissedIn?: ReadonlyMap<string, string>;
 }
 
 /** Everything a packument of any view is rendered from. */

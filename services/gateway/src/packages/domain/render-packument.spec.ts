@@ -195,3 +195,33 @@ describe('renderPackument (recall quarantines)', () => {
     expect(renderPackument(only, 'prod', REG, 'full')).toBeNull();
   });
 });
+
+describe('renderPackument (upstream versions listed before judgment)', () => {
+  const upstream = (v: string, extra: Partial<VersionRecord> = {}, manifest: Record<string, unknown> = {}) => version(v, manifest, { fromUpstream: true, ...extra });
+  const pkg = record(
+    [
+      upstream('1.0.0', {}, { deprecated: 'use 2.x' }),
+      upstream('1.1.0', { dismissedIn: new Map([['dev', 'install scripts (postinstall) are not allowed for @acme/widget in dev']]) }),
+      upstream('1.2.0', { verdict: 'block', verdictReason: 'malware' }),
+      upstream('2.0.0'),
+      version('3.0.0'),
+    ],
+    { dev: ['2.0.0'] },
+    { latest: '2.0.0', legacy: '1.0.0' },
+  );
+
+  it('lists every upstream version not refused or blocked in a view that judges on demand, and only admitted ones elsewhere', () => {
+    expect(keysAt(renderPackument(pkg, 'dev', REG, 'full', true), 'versions')).toEqual(['1.0.0', '2.0.0']);
+    expect(at(renderPackument(pkg, 'dev', REG, 'full', true), 'dist-tags')).toEqual({ latest: '2.0.0', legacy: '1.0.0' });
+    expect(keysAt(renderPackument(pkg, 'dev', REG, 'abbreviated', false), 'versions')).toEqual(['2.0.0']);
+    // A published version is never listed unjudged.
+    expect(renderPackument(pkg, 'prod', REG, 'full', false)).toBeNull();
+    expect(keysAt(renderPackument(pkg, 'prod', REG, 'full', true), 'versions')).toEqual(['1.0.0', '1.1.0', '2.0.0']);
+  });
+
+  it('keeps the upstream deprecation message in both shapes', () => {
+    expect(at(renderPackument(pkg, 'dev', REG, 'full', true), 'versions', '1.0.0', 'deprecated')).toBe('use 2.x');
+    expect(at(renderPackument(pkg, 'dev', REG, 'abbreviated', true), 'versions', '1.0.0', 'deprecated')).toBe('use 2.x');
+    expect(at(renderPackument(pkg, 'dev', REG, 'abbreviated', true), 'versions', '2.0.0', 'deprecated')).toBeUndefined();
+  });
+});

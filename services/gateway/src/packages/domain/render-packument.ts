@@ -43,9 +43,9 @@ export function packageRev(name: string, revision: number): string {
   return `${revision}-${createHash('sha256').update(`${name}\0${revision}`).digest('hex').slice(0, 32)}`;
 }
 
-/** The view's packument, or null when the view serves no version of the package. */
-export function renderPackument(record: PackageRecord, view: string, registryUrl: string, representation: Representation): JsonObject | null {
-  const visible = visibleVersions(record, view);
+/** The view's packument, or null when the view serves no version of the package (see `visibleVersions` for `listsUnjudged`). */
+export function renderPackument(record: PackageRecord, view: string, registryUrl: string, representation: Representation, listsUnjudged = false): JsonObject | null {
+  const visible = visibleVersions(record, view, listsUnjudged);
   if (visible.length === 0) return null;
   return representation === 'full' ? renderFull(record, view, visible, registryUrl) : renderAbbreviated(record, view, visible, registryUrl);
 }
@@ -115,12 +115,14 @@ function abbreviatedVersion(record: PackageRecord, view: string, v: VersionRecor
 
 /**
  * What every npm client prints at install: a recall's warn quarantine in this view first (it names
- * the case), else a maintainer's deprecation, else a warn verdict's reason.
+ * the case), else a maintainer's deprecation (for an upstream version, the upstream's), else a
+ * warn verdict's reason.
  */
 function deprecationOf(v: VersionRecord, view: string): string | undefined {
   const quarantine = v.quarantines?.get(view);
   if (quarantine?.mode === 'warn') return quarantine.reason;
-  return v.deprecated ?? (v.verdict === 'warn' ? v.verdictReason : undefined);
+  const upstream = v.fromUpstream && typeof v.manifest.deprecated === 'string' && v.manifest.deprecated !== '' ? v.manifest.deprecated : undefined;
+  return v.deprecated ?? upstream ?? (v.verdict === 'warn' ? v.verdictReason : undefined);
 }
 
 function distOf(name: string, v: VersionRecord, registryUrl: string): JsonObject {

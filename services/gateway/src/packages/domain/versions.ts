@@ -24,12 +24,14 @@ export function highestPreferringStable(versions: readonly string[]): string | u
 
 /**
  * The versions a view serves, in ascending semver order: a version a scan blocked is served by no
- * view, one a recall quarantines with `block` in this view is not served by this view.
+ * view, one a recall quarantines with `block` in this view is not served by this view. A view that
+ * judges upstream versions on demand (`listsUnjudged`) also lists those not judged yet, unless its
+ * policy refused them: a client asks for a document, so it must see every version it may get.
  */
-export function visibleVersions(record: PackageRecord, view: string): VersionRecord[] {
-  const admitted = record.admissions.get(view);
-  if (!admitted || admitted.size === 0) return [];
+export function visibleVersions(record: PackageRecord, view: string, listsUnjudged = false): VersionRecord[] {
+  const admitted = record.admissions.get(view) ?? new Set<string>();
+  const listed = (v: VersionRecord) => admitted.has(v.version) || (listsUnjudged && v.fromUpstream === true && !v.dismissedIn?.has(view));
   return record.versions
-    .filter((v) => admitted.has(v.version) && v.verdict !== 'block' && v.quarantines?.get(view)?.mode !== 'block')
+    .filter((v) => listed(v) && v.verdict !== 'block' && v.quarantines?.get(view)?.mode !== 'block')
     .sort((a, b) => compareVersions(a.version, b.version));
 }

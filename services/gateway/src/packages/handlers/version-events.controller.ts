@@ -9,7 +9,7 @@ import { BLOB_STORE, DATA_SOURCE } from '@palisade/platform';
 import type { BlobStore } from '@palisade/storage';
 import { predicateTypeOf } from '../domain/provenance';
 import { PackageChanges } from '../cache/package-changes';
-import { ReadModelWriter } from '../store/read-model-writer';
+import { ReadModelWriter, type IngestedVersion } from '../store/read-model-writer';
 import { toIngestedVersion } from './ingested-version';
 
 /** Feeds the package read model from version events; every effect is applied once per message. */
@@ -24,15 +24,42 @@ export class VersionEventsController {
 
   @EventPattern(Events.versionIngested.subject)
   async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
-    const version = toIngestedVersion(decodeMessage(Events.versionIngested.schema, message.data));
-    if (version.provenanceKey) {
-      // Read once here so a packument render never touches the blob store. A storage error is retried.
-      const predicateType = predicateTypeOf(await buffer(await this.blobs.get(version.provenanceKey)));
-      if (!predicateType) throw new PermanentError('GATEWAY_EVENT_INVALID', `the provenance bundle of ${version.name}@${version.version} has no in-toto statement`);
-      version.provenancePredicateType = predicateType;
-    }
+    const version = await this.#withProvenance(toIngestedVersion(decodeMessage(Events.versionIngested.schema, message.data)));
     await applyOnce(this.dataSource, 'gateway.version-ingested', message, (tx) => this.writer.applyIngested(tx, version));
     this.changes.changed(version.name);
+  }
+
+  /** Upstream versions recorded before judgment, and the upstream's dist-tags: views that judge on demand list them at once. */
+  @EventPattern(Events.versionsListed.subject)
+  async onListed(@Payload() message: DeliveredMessage): Promise<void> {
+    const event = decodeMessage(Events.versionsListed.schema, message.data);
+    if (!event.name || event.versions.some((v) => v.name !== event.name)) throw new PermanentError('GATEWAY_EVENT_INVALID', `version.listed of ${event.name} names other packages`);
+    const versions: IngestedVersion[] = [];
+    for (const v of event.versions) versions.push(await this.#withProvenance(toIngestedVersion(v)));
+    await applyOnce(this.dataSource, 'gateway.versions-listed', message, async (tx) => {
+      for (const version of versions) await this.writer.applyIngested(tx, version);
+      if (Object.keys(event.distTags).length > 0) await this.writer.applyUpstreamDistTags(tx, event.name, event.distTags);
+    });
+    this.changes.changed(event.name);
+  }
+
+  @EventPattern(Events.versionRefused.subject)
+  async onRefused(@Payload() message: DeliveredMessage): Promise<void> {
+    const event = decodeMessage(Events.versionRefused.schema, message.data);
+    if (!event.name || !event.version || !event.view) {
+      throw new PermanentError('GATEWAY_EVENT_INVALID', `version.refused needs name, version and view (got ${event.name}@${event.version} from ${event.view})`);
+    }
+    const refusal = { view: event.view, name: event.name, version: event.version, reason: event.reasons.join('; '), dismissedAt: event.refusedAt ? timestampDate(event.refusedAt) : new Date() };
+    await applyOnce(this.dataSource, 'gateway.version-refused', message, (tx) => this.writer.applyRefused(tx, refusal));
+    this.changes.changed(event.name);
+  }
+
+  /** Reads the provenance bundle's predicate once here, so a packument render never touches the blob store (a storage error is retried). */
+  async #withProvenance(version: IngestedVersion): Promise<IngestedVersion> {
+    if (!version.provenanceKey) return version;
+    const predicateType = predicateTypeOf(await buffer(await this.blobs.get(version.provenanceKey)));
+    if (!predicateType) throw new PermanentError('GATEWAY_EVENT_INVALID', `the provenance bundle of ${version.name}@${version.version} has no in-toto statement`);
+    return { ...version, provenancePredicateType: predicateType };
   }
 
   // Admissions are independent rows (three per version) and move no dist-tag, so a few are applied

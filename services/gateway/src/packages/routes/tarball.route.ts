@@ -9,12 +9,14 @@ import { versionOfTarballFile } from '../domain/tarball-file';
 import { PackageReader } from '../store/package-reader';
 import { UpstreamTarballs } from '../../upstream/upstream-tarballs';
 import { DownloadRecorder } from '../../downloads/download-recorder';
+import { OnDemandJudgement } from '../../upstream/on-demand-judgement';
 import { nameParam, segmentParam } from './package-name-param';
 
 /**
  * `GET /<name>/-/<file>.tgz`: the bytes of a version the view serves, streamed from the blob store
- * (upstream versions: fetched on first request). 451 for a version a scan blocked, or a recall
- * quarantines with `block` in this view. Every 200 is recorded as a download (who, with which token).
+ * (upstream versions: fetched on first request; one the view lists before judging it is judged
+ * now, see `OnDemandJudgement`). 451 for a version a scan blocked, or a recall quarantines with
+ * `block` in this view. Every 200 is recorded as a download (who, with which token).
  */
 @Injectable()
 export class TarballRoute implements RegistryRoute {
@@ -26,13 +28,14 @@ export class TarballRoute implements RegistryRoute {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly upstreamTarballs: UpstreamTarballs,
     private readonly downloads: DownloadRecorder,
+    private readonly judgement: OnDemandJudgement,
   ) {}
 
   async handle(request: RegistryRequest, params: RouteParams): Promise<RegistryReply> {
     const name = nameParam(params.name, 'read');
     const file = segmentParam(params.file);
     const version = versionOfTarballFile(name, file);
-    const location = version === undefined ? null : await this.reader.tarballIn(request.view, name, version);
+    const location = version === undefined ? null : ((await this.reader.tarballIn(request.view, name, version)) ?? (await this.judgement.admitted(request.view, name, version)));
     if (!location) throw new RegistryHttpError('PAL_ERR_NOT_FOUND', `${name}/-/${file}`);
     if (location.quarantine?.mode === 'block') {
       throw new RegistryHttpError('PAL_ERR_QUARANTINED', `${name}@${version as string} is quarantined in ${request.view}: ${location.quarantine.reason}`);

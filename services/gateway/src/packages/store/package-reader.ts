@@ -12,11 +12,21 @@ interface PackageRow {
   modified_at: Date;
   maintainers: Array<{ name: string; email: string | null }>;
   dist_tags: Record<string, string>;
-  versions: Array<{ version: string; manifest: string; integrity: string; published_at: string; publisher: string | null; deprecated: string | null; provenance: string | null }>;
+  versions: Array<{
+    version: string;
+    manifest: string;
+    integrity: string;
+    published_at: string;
+    publisher: string | null;
+    deprecated: string | null;
+    provenance: string | null;
+    upstream: boolean;
+  }>;
   admissions: Array<{ view: string; version: string; integrity: string }>;
   signatures: Array<{ version: string; integrity: string; keyid: string; sig: string }>;
   verdicts: Array<{ version: string; integrity: string; verdict: 'warn' | 'block'; reason: string }>;
   quarantines: QuarantineRow[];
+  dismissals: Array<{ view: string; version: string; reason: string }>;
 }
 
 /** An active recall quarantine; `integrity` is empty when it holds for any bytes of the version. */
@@ -75,7 +85,7 @@ export class PackageReader {
         (SELECT coalesce(json_object_agg(t.tag, t.version), '{}'::json) FROM ${s}.dist_tags t WHERE t.name = p.name) AS dist_tags,
         (SELECT coalesce(json_agg(json_build_object('version', v.version, 'manifest', v.manifest_json, 'integrity', v.integrity,
                   'published_at', v.published_at, 'publisher', v.publisher, 'deprecated', v.deprecated,
-                  'provenance', v.provenance_predicate_type)), '[]'::json)
+                  'provenance', v.provenance_predicate_type, 'upstream', v.source = 'upstream')), '[]'::json)
            FROM ${s}.package_versions v WHERE v.name = p.name AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL AND ${notShadowed(s, 'v')}) AS versions,
         (SELECT coalesce(json_agg(json_build_object('view', a.view, 'version', a.version, 'integrity', a.integrity)), '[]'::json)
            FROM ${s}.view_admissions a WHERE a.name = p.name) AS admissions,
@@ -85,7 +95,9 @@ export class PackageReader {
            FROM ${s}.version_verdicts vv WHERE vv.name = p.name AND vv.verdict <> 'clean') AS verdicts,
         (SELECT coalesce(json_agg(json_build_object('view', q.view, 'version', q.version, 'integrity', q.integrity, 'mode', q.mode, 'reason', q.reason,
                   'changed_at', q.changed_at)), '[]'::json)
-           FROM ${s}.version_quarantines q WHERE q.name = p.name AND q.state = 'quarantined') AS quarantines
+           FROM ${s}.version_quarantines q WHERE q.name = p.name AND q.state = 'quarantined') AS quarantines,
+        (SELECT coalesce(json_agg(json_build_object('view', d.view, 'version', d.version, 'reason', d.reason)), '[]'::json)
+           FROM ${s}.view_dismissals d WHERE d.name = p.name) AS dismissals
        FROM ${s}.packages p WHERE p.name = $1`,
       [name],
     );
@@ -143,6 +155,25 @@ export class PackageReader {
       ...(row.blocked_reason !== null ? { blockedReason: row.blocked_reason } : {}),
       ...(row.quarantine !== null ? { quarantine: { mode: row.quarantine.mode, reason: row.quarantine.reason } } : {}),
     };
+  }
+
+  /**
+   * An upstream version the view does not serve (yet): what stands in its way. `waiting` when it
+   * may still be admitted; null when the view has no such version to wait for.
+   */
+  async unjudgedIn(view: string, name: string, version: string): Promise<{ state: 'waiting' } | { state: 'blocked' | 'refused'; reason: string } | null> {
+    const rows: Array<{ blocked_reason: string | null; refused_reason: string | null }> = await this.dataSource.query(
+      `SELECT
+        (SELECT vv.reason FROM ${this.s}.version_verdicts vv WHERE vv.name = v.name AND vv.version = v.version AND vv.integrity = v.integrity AND vv.verdict = 'block') AS blocked_reason,
+        (SELECT d.reason FROM ${this.s}.view_dismissals d WHERE d.view = $1 AND d.name = v.name AND d.version = v.version) AS refused_reason
+         FROM ${this.s}.package_versions v
+        WHERE v.name = $2 AND v.version = $3 AND v.source = 'upstream' AND v.manifest_json IS NOT NULL AND v.unpublished_at IS NULL AND ${notShadowed(this.s, 'v')}`,
+      [view, name, version],
+    );
+    if (rows.length === 0) return null;
+    if (rows[0].blocked_reason !== null) return { state: 'blocked', reason: rows[0].blocked_reason };
+    if (rows[0].refused_reason !== null) return { state: 'refused', reason: rows[0].refused_reason };
+    return { state: 'waiting' };
   }
 
   /** The provenance bundle of a version the view serves, when it has one. */
@@ -205,6 +236,8 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
   // A verdict, like a signature, is about exact bytes.
   const verdictOf = new Map(row.verdicts.map((x) => [`${x.version}\n${x.integrity}`, x]));
   const quarantinesOf = servedQuarantines(row.quarantines);
+  const dismissalsOf = new Map<string, Map<string, string>>();
+  for (const d of row.dismissals) dismissalsOf.set(d.version, (dismissalsOf.get(d.version) ?? new Map<string, string>()).set(d.view, d.reason));
   const versions: VersionRecord[] = row.versions.map((v) => {
     const signatures = signaturesOf.get(`${v.version}\n${v.integrity}`);
     const scan = verdictOf.get(`${v.version}\n${v.integrity}`);
@@ -220,6 +253,8 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
       ...(v.provenance ? { provenancePredicateType: v.provenance } : {}),
       ...(scan ? { verdict: scan.verdict, verdictReason: scan.reason } : {}),
       ...(quarantines ? { quarantines } : {}),
+      ...(v.upstream ? { fromUpstream: true } : {}),
+      ...(dismissalsOf.has(v.version) ? { dismissedIn: dismissalsOf.get(v.version) } : {}),
     };
   });
   const integrityOf = new Map(versions.map((v) => [v.version, v.integrity]));

@@ -150,6 +150,40 @@ export class ReadModelWriter {
   }
 
   /** Every change to what a package renders bumps its revision: caches on every replica notice. */
+  /**
+   * A view's policy refused the version (`version.refused`): recorded beside dismissals, so a view
+   * that lists upstream versions before judging them lists it no more, and a tarball request
+   * waiting for it answers with the reasons.
+   */
+  async applyRefused(tx: EntityManager, d: Dismissal): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    const changed: unknown[] = await tx.query(
+      `INSERT INTO ${s}.view_dismissals (view, name, version, reason, dismissed_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (view, name, version) DO UPDATE SET reason = EXCLUDED.reason, dismissed_at = EXCLUDED.dismissed_at
+       WHERE ${s}.view_dismissals.dismissed_at < EXCLUDED.dismissed_at
+       RETURNING version`,
+      [d.view, d.name, d.version, d.reason, d.dismissedAt],
+    );
+    // Admissions are left alone: taking an admitted version out is `version.dismissed`'s job.
+    if (changed.length > 0) await this.touch(tx, d.name);
+  }
+
+  /**
+   * The upstream's dist-tags of a package read through (`version.listed`) replace the ones stored:
+   * tags the upstream dropped go too. A package published here keeps its own tags.
+   */
+  async applyUpstreamDistTags(tx: EntityManager, name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    const published: unknown[] = await tx.query(`SELECT 1 FROM ${s}.package_versions WHERE name = $1 AND source = 'published' LIMIT 1`, [name]);
+    if (published.length > 0) return;
+    const entries = Object.entries(tags);
+    const stored: Array<{ tag: string; version: string }> = await tx.query(`SELECT tag, version FROM ${s}.dist_tags WHERE name = $1`, [name]);
+    if (stored.length === entries.length && stored.every((t) => tags[t.tag] === t.version)) return;
+    await tx.query(`DELETE FROM ${s}.dist_tags WHERE name = $1`, [name]);
+    await tx.query(`INSERT INTO ${s}.dist_tags (name, tag, version) SELECT $1, * FROM unnest($2::text[], $3::text[])`, [name, entries.map(([t]) => t), entries.map(([, v]) => v)]);
+    await this.touch(tx, name);
+  }
+
   async touch(tx: EntityManager, name: string): Promise<void> {
     const s = quotedSchemaOf(tx.connection);
     await tx.query(`UPDATE ${s}.packages SET revision = revision + 1, modified_at = greatest(modified_at, now()) WHERE name = $1`, [name]);

@@ -19,7 +19,7 @@ export class PolicyShowRoute implements RegistryRoute {
     return {
       status: 200,
       headers: { 'cache-control': 'no-store' },
-      body: { ...revisionJson(doc.revision), views: [...doc.views], yaml: doc.yaml, history: doc.history.map(revisionJson) },
+      body: { ...revisionJson(doc.revision), views: [...doc.views], onDemandViews: [...doc.onDemandViews], yaml: doc.yaml, history: doc.history.map(revisionJson) },
     };
   }
 }

@@ -8,7 +8,10 @@ export interface AcceptedVersion {
   ingestedAt: Date;
 }
 
-/** Live versions accepted in [from, to), oldest first, after `after` (keyset paging). */
+/**
+ * Live versions accepted in [from, to), oldest first, after `after` (keyset paging). Upstream
+ * versions still waiting in the backlog are not handed to the pipeline yet: nothing to check.
+ */
 export async function acceptedBetween(
   dataSource: DataSource,
   from: Date,
@@ -20,6 +23,7 @@ export async function acceptedBetween(
   const rows: Array<{ name: string; version: string; ingested_at: Date }> = await dataSource.query(
     `SELECT name, version, ingested_at FROM ${s}.versions
       WHERE state = 'live' AND ingested_at >= $1 AND ingested_at < $2
+        AND NOT EXISTS (SELECT 1 FROM ${s}.upstream_backlog b WHERE b.name = versions.name AND b.version = versions.version)
         AND ($3::timestamptz IS NULL OR (ingested_at, name, version) > ($3, $4, $5))
       ORDER BY ingested_at, name, version LIMIT $6`,
     [from, to, after?.ingestedAt ?? null, after?.name ?? '', after?.version ?? '', limit],

@@ -8,13 +8,15 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Actor, BlobRef, Rejection } from "./common_pb";
 import { file_palisade_v1_common } from "./common_pb";
+import type { VersionIngested } from "./version_events_pb";
+import { file_palisade_v1_version_events } from "./version_events_pb";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file palisade/v1/upstream_events.proto.
  */
 export const file_palisade_v1_upstream_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFwYWxpc2FkZS92MS91cHN0cmVhbV9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIp0BChRWZXJzaW9uVGFyYmFsbENhY2hlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSJQoHdGFyYmFsbBgDIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSEAoIdXBzdHJlYW0YBCABKAkSLQoJY2FjaGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKiAQoPVmVyc2lvblRhbXBlcmVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSGgoSdXBzdHJlYW1faW50ZWdyaXR5GAQgASgJEhAKCHVwc3RyZWFtGAUgASgJEi8KC2RldGVjdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKmAQoWVmVyc2lvblVwc3RyZWFtUmVtb3ZlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEhAKCHVwc3RyZWFtGAQgASgJEhcKD3BhY2thZ2VfcmVtb3ZlZBgFIAEoCBIvCgtkZXRlY3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAihQEKE0NhY2hlVGFyYmFsbFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEiUKB3RhcmJhbGwYAyABKAsyFC5wYWxpc2FkZS52MS5CbG9iUmVmEigKDHJlcXVlc3RlZF9ieRgEIAEoCzISLnBhbGlzYWRlLnYxLkFjdG9yIlsKFENhY2hlVGFyYmFsbEFjY2VwdGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSEQoJZHVwbGljYXRlGAQgASgIIoEBChFDYWNoZVRhcmJhbGxSZXBseRI1CghhY2NlcHRlZBgBIAEoCzIhLnBhbGlzYWRlLnYxLkNhY2hlVGFyYmFsbEFjY2VwdGVkSAASKgoIcmVqZWN0ZWQYAiABKAsyFi5wYWxpc2FkZS52MS5SZWplY3Rpb25IAEIJCgdvdXRjb21lYgZwcm90bzM", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("CiFwYWxpc2FkZS92MS91cHN0cmVhbV9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIp0BChRWZXJzaW9uVGFyYmFsbENhY2hlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSJQoHdGFyYmFsbBgDIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSEAoIdXBzdHJlYW0YBCABKAkSLQoJY2FjaGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKiAQoPVmVyc2lvblRhbXBlcmVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSGgoSdXBzdHJlYW1faW50ZWdyaXR5GAQgASgJEhAKCHVwc3RyZWFtGAUgASgJEi8KC2RldGVjdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKmAQoWVmVyc2lvblVwc3RyZWFtUmVtb3ZlZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSEQoJaW50ZWdyaXR5GAMgASgJEhAKCHVwc3RyZWFtGAQgASgJEhcKD3BhY2thZ2VfcmVtb3ZlZBgFIAEoCBIvCgtkZXRlY3RlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi/gEKDlZlcnNpb25zTGlzdGVkEgwKBG5hbWUYASABKAkSLgoIdmVyc2lvbnMYAiADKAsyHC5wYWxpc2FkZS52MS5WZXJzaW9uSW5nZXN0ZWQSPAoJZGlzdF90YWdzGAMgAygLMikucGFsaXNhZGUudjEuVmVyc2lvbnNMaXN0ZWQuRGlzdFRhZ3NFbnRyeRIQCgh1cHN0cmVhbRgEIAEoCRItCglsaXN0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGi8KDURpc3RUYWdzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASItCgxKdWRnZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJIkEKDUp1ZGdlQWNjZXB0ZWQSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWV4cGVkaXRlZBgDIAEoCCJzCgpKdWRnZVJlcGx5Ei4KCGFjY2VwdGVkGAEgASgLMhoucGFsaXNhZGUudjEuSnVkZ2VBY2NlcHRlZEgAEioKCHJlamVjdGVkGAIgASgLMhYucGFsaXNhZGUudjEuUmVqZWN0aW9uSABCCQoHb3V0Y29tZSKFAQoTQ2FjaGVUYXJiYWxsUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSJQoHdGFyYmFsbBgDIAEoCzIULnBhbGlzYWRlLnYxLkJsb2JSZWYSKAoMcmVxdWVzdGVkX2J5GAQgASgLMhIucGFsaXNhZGUudjEuQWN0b3IiWwoUQ2FjaGVUYXJiYWxsQWNjZXB0ZWQSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhEKCWludGVncml0eRgDIAEoCRIRCglkdXBsaWNhdGUYBCABKAgigQEKEUNhY2hlVGFyYmFsbFJlcGx5EjUKCGFjY2VwdGVkGAEgASgLMiEucGFsaXNhZGUudjEuQ2FjaGVUYXJiYWxsQWNjZXB0ZWRIABIqCghyZWplY3RlZBgCIAEoCzIWLnBhbGlzYWRlLnYxLlJlamVjdGlvbkgAQgkKB291dGNvbWViBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common, file_palisade_v1_version_events]);
 
 /**
  * registry.evt.version.tarball-cached — the bytes of an upstream version were fetched on first
@@ -160,6 +162,139 @@ export const VersionUpstreamRemovedSchema: GenMessage<VersionUpstreamRemoved> = 
   messageDesc(file_palisade_v1_upstream_events, 2);
 
 /**
+ * registry.evt.version.listed — ingest recorded upstream versions (checked like every read-through
+ * version) and lists them before they are judged: each item is the `version.ingested` event that
+ * will follow for that version, when a client asks for its bytes or the background queue reaches
+ * it. Views whose policy admits upstream versions without waiting (no minimum age, no approvals)
+ * list them at once; the gateway holds their tarballs until scanning, signing and promotion agree.
+ * One event carries many versions (never more than about 256 KiB); a large package sends several.
+ *
+ * @generated from message palisade.v1.VersionsListed
+ */
+export type VersionsListed = Message<"palisade.v1.VersionsListed"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: repeated palisade.v1.VersionIngested versions = 2;
+   */
+  versions: VersionIngested[];
+
+  /**
+   * Every dist-tag the upstream serves for the package, at the time of the fetch; empty in the
+   * events after the first of one fetch.
+   *
+   * @generated from field: map<string, string> dist_tags = 3;
+   */
+  distTags: { [key: string]: string };
+
+  /**
+   * @generated from field: string upstream = 4;
+   */
+  upstream: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp listed_at = 5;
+   */
+  listedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message palisade.v1.VersionsListed.
+ * Use `create(VersionsListedSchema)` to create a new message.
+ */
+export const VersionsListedSchema: GenMessage<VersionsListed> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_upstream_events, 3);
+
+/**
+ * registry.cmd.ingest.judge — a client asked for the bytes of a listed upstream version: its
+ * `version.ingested` is emitted now, ahead of the background queue.
+ *
+ * @generated from message palisade.v1.JudgeRequest
+ */
+export type JudgeRequest = Message<"palisade.v1.JudgeRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message palisade.v1.JudgeRequest.
+ * Use `create(JudgeRequestSchema)` to create a new message.
+ */
+export const JudgeRequestSchema: GenMessage<JudgeRequest> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_upstream_events, 4);
+
+/**
+ * @generated from message palisade.v1.JudgeAccepted
+ */
+export type JudgeAccepted = Message<"palisade.v1.JudgeAccepted"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+
+  /**
+   * False when the version was already on its way to the pipeline (judged now by an earlier
+   * request, by the background queue, or because it was a dist-tag target).
+   *
+   * @generated from field: bool expedited = 3;
+   */
+  expedited: boolean;
+};
+
+/**
+ * Describes the message palisade.v1.JudgeAccepted.
+ * Use `create(JudgeAcceptedSchema)` to create a new message.
+ */
+export const JudgeAcceptedSchema: GenMessage<JudgeAccepted> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_upstream_events, 5);
+
+/**
+ * @generated from message palisade.v1.JudgeReply
+ */
+export type JudgeReply = Message<"palisade.v1.JudgeReply"> & {
+  /**
+   * @generated from oneof palisade.v1.JudgeReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: palisade.v1.JudgeAccepted accepted = 1;
+     */
+    value: JudgeAccepted;
+    case: "accepted";
+  } | {
+    /**
+     * `INGEST_VERSION_NOT_FOUND` for a version ingest has not recorded from the upstream.
+     *
+     * @generated from field: palisade.v1.Rejection rejected = 2;
+     */
+    value: Rejection;
+    case: "rejected";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message palisade.v1.JudgeReply.
+ * Use `create(JudgeReplySchema)` to create a new message.
+ */
+export const JudgeReplySchema: GenMessage<JudgeReply> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_upstream_events, 6);
+
+/**
  * registry.cmd.ingest.cache-tarball — the gateway fetched an upstream version's tarball on first
  * request and stored it; ingest checks it against the recorded version and records it.
  *
@@ -192,7 +327,7 @@ export type CacheTarballRequest = Message<"palisade.v1.CacheTarballRequest"> & {
  * Use `create(CacheTarballRequestSchema)` to create a new message.
  */
 export const CacheTarballRequestSchema: GenMessage<CacheTarballRequest> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_upstream_events, 3);
+  messageDesc(file_palisade_v1_upstream_events, 7);
 
 /**
  * @generated from message palisade.v1.CacheTarballAccepted
@@ -226,7 +361,7 @@ export type CacheTarballAccepted = Message<"palisade.v1.CacheTarballAccepted"> &
  * Use `create(CacheTarballAcceptedSchema)` to create a new message.
  */
 export const CacheTarballAcceptedSchema: GenMessage<CacheTarballAccepted> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_upstream_events, 4);
+  messageDesc(file_palisade_v1_upstream_events, 8);
 
 /**
  * @generated from message palisade.v1.CacheTarballReply
@@ -257,5 +392,5 @@ export type CacheTarballReply = Message<"palisade.v1.CacheTarballReply"> & {
  * Use `create(CacheTarballReplySchema)` to create a new message.
  */
 export const CacheTarballReplySchema: GenMessage<CacheTarballReply> = /*@__PURE__*/
-  messageDesc(file_palisade_v1_upstream_events, 5);
+  messageDesc(file_palisade_v1_upstream_events, 9);
 
