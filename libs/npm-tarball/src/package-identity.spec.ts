@@ -18,6 +18,11 @@ describe('validatePackageName', () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join(' ')).toContain(why);
   });
+
+  it('accepts names taken before npm\'s current rules when reading an existing package, and still refuses broken ones', () => {
+    for (const name of ['punycode', 'JSONStream', 'http']) expect(validatePackageName(name, 'existing')).toEqual([]);
+    for (const name of ['', '.hidden', 'has space', '@acme/../x']) expect(validatePackageName(name, 'existing').length).toBeGreaterThan(0);
+  });
 });
 
 describe('validateVersion', () => {

@@ -1,11 +1,15 @@
 import * as semver from 'semver';
 import validateNpmPackageName from 'validate-npm-package-name';
 
-/** Why `name` cannot be published as a new package (npm's own rules); empty when it can. */
-export function validatePackageName(name: string): string[] {
+/**
+ * Why `name` cannot be published as a new package (npm's own rules), or with `existing` cannot
+ * name a package at all (names taken before today's rules are kept); empty when it can.
+ */
+export function validatePackageName(name: string, rules: 'new' | 'existing' = 'new'): string[] {
   const result = validateNpmPackageName(name);
-  if (result.validForNewPackages) return [];
-  const problems = [...(result.errors ?? []), ...(result.warnings ?? [])];
+  // A name taken before npm's current rules (`punycode`, capitals) is still a name for reading through.
+  if (rules === 'existing' ? result.validForOldPackages : result.validForNewPackages) return [];
+  const problems = [...(result.errors ?? []), ...(rules === 'new' ? (result.warnings ?? []) : [])];
   return problems.length > 0 ? problems : [`"${name}" is not a valid package name`];
 }
 

@@ -30,3 +30,5 @@ export type {
   FixtureUpstreamOptions,
   FixtureVersionSpec,
 } from './fixture-upstream/types';
+export { startRecordedUpstream } from './recorded-upstream/recorded-upstream';
+export type { RecordedPackage, RecordedTree, RecordedUpstream } from './recorded-upstream/recorded-upstream';

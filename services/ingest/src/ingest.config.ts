@@ -22,9 +22,9 @@ export const ingestConfigShape = {
     description: 'Longest time ingest spends checking one publish (ms, or `20s`); past it, or past the deadline the gateway sent, the publish is refused and never recorded.',
   },
   PALISADE_UPSTREAM_BACKGROUND_RATE: {
-    schema: int({ min: 0, max: 10_000 }).default(4),
+    schema: int({ min: 0, max: 10_000 }).default(2),
     description:
-      'Upstream versions judged per second (per ingest replica) in the background: the versions of a package read through that no client asked for yet, newest first. A version a client asks for is judged at once; 0 judges only those.',
+      'Upstream versions judged per second (per ingest replica) in the background: the versions of a package read through that no client asked for yet, newest first, paused while clients ask for versions. A version a client asks for is judged at once; 0 judges only those.',
   },
   ...upstreamConfigShape,
   ...reconcileConfigShape,

@@ -35,6 +35,7 @@ import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
 import { OnDemandJudgement } from '../upstream/on-demand-judgement';
 import { OnDemandViews } from '../upstream/on-demand-views';
 import { ReadThrough } from '../upstream/read-through';
+import { PackagesListed1771000000300 } from './store/packages-listed.migration';
 import { DownloadRecorder } from '../downloads/download-recorder';
 import { UpstreamTarballs } from '../upstream/upstream-tarballs';
 
@@ -56,7 +57,7 @@ export const packageRoutes: Type<RegistryRoute>[] = [
   PackumentRoute,
 ];
 
-export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100, PackagesProvenance1766100000100, PackagesUpstream1766300000100, PublishClaims1766700000000];
+export const packageMigrations: Array<new () => MigrationInterface> = [PackagesTables1765000000100, PackagesProvenance1766100000100, PackagesUpstream1766300000100, PublishClaims1766700000000, PackagesListed1771000000300];
 // Raw SQL over the migrated tables; no TypeORM entities.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const packageEntities: Function[] = [];

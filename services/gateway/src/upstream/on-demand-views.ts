@@ -5,20 +5,25 @@ import type { MessageBus } from '@palisade/messaging';
 import { LOGGER, MESSAGE_BUS } from '@palisade/platform';
 import { UPSTREAM_SETTINGS, type UpstreamSettings } from '@palisade/upstream';
 
-/** How long the promotion service's answer is trusted (a policy apply shows within this). */
+/** How long the promotion service's answer is trusted before it is asked again, in the background. */
 export const ON_DEMAND_TTL_MS = 10_000;
-/** How long a request waits for the promotion service before it goes on with what it knew. */
-const ASK_TIMEOUT_MS = 3_000;
+/** How long the first ask may take; a loaded promotion service answers policy-show in seconds, not minutes. */
+const ASK_TIMEOUT_MS = 10_000;
+/** After a failed first ask, requests go on without waiting for this long. */
+const RETRY_AFTER_MS = 5_000;
 
 /**
  * The views that list upstream versions before they are judged, as the promotion service's policy
- * says (`on_demand_views` of policy-show). Until the promotion service has answered, and whenever
- * it does not, none: every view then waits for judged versions, as it did before.
+ * says (`on_demand_views` of policy-show). Requests wait for the first answer; later answers are
+ * refreshed in the background, so no request waits for the promotion service again. Until the
+ * first answer, and while the promotion service does not give one, none: every view then waits
+ * for judged versions, as it did before.
  */
 @Injectable()
 export class OnDemandViews {
-  #views: ReadonlySet<string> = new Set();
+  #views?: ReadonlySet<string>;
   #fetchedAt = 0;
+  #failedAt = 0;
   #asking?: Promise<void>;
 
   constructor(
@@ -27,11 +32,15 @@ export class OnDemandViews {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Whether `view` lists upstream versions before judgment; asks the promotion service when its answer is old. */
+  /** Whether `view` lists upstream versions before judgment. */
   async listsUnjudged(view: string): Promise<boolean> {
     if (this.upstream.url === undefined) return false;
-    if (Date.now() - this.#fetchedAt >= ON_DEMAND_TTL_MS) await this.#refresh();
-    return this.#views.has(view);
+    if (this.#views === undefined) {
+      if (Date.now() - this.#failedAt >= RETRY_AFTER_MS) await this.#refresh();
+    } else if (Date.now() - this.#fetchedAt >= ON_DEMAND_TTL_MS) {
+      void this.#refresh();
+    }
+    return this.#views?.has(view) ?? false;
   }
 
   #refresh(): Promise<void> {
@@ -50,8 +59,9 @@ export class OnDemandViews {
       this.#views = new Set(outcome.value.onDemandViews);
       this.#fetchedAt = Date.now();
     } catch (e: unknown) {
-      // Keep what was known; ask again on the next request after a short pause, not on every one.
-      this.#fetchedAt = Date.now() - ON_DEMAND_TTL_MS + 1_000;
+      // Keep what was known, and ask again after a pause rather than on every request.
+      this.#failedAt = Date.now();
+      this.#fetchedAt = Math.max(this.#fetchedAt, Date.now() - ON_DEMAND_TTL_MS + RETRY_AFTER_MS);
       this.logger.warn({ err: e }, 'the promotion service did not say which views judge upstream versions on demand; keeping the last answer');
     }
   }

@@ -7,6 +7,7 @@ import { GATEWAY_SETTINGS } from '../packages/application/gateway-settings.provi
 import { IngestClient } from '../packages/application/ingest-client';
 import { PackageChanges } from '../packages/cache/package-changes';
 import { PackageReader } from '../packages/store/package-reader';
+import { RegistryHttpError } from '../http/registry-errors';
 import { OnDemandViews } from './on-demand-views';
 
 /** How long a first request for an upstream package waits for its versions to reach the view. */
@@ -16,6 +17,7 @@ const QUIET_MS = 300;
 /** A package recorded this recently may still be on its way into the views. */
 const ARRIVING_MS = 30_000;
 const MAX_REMEMBERED = 100_000;
+const MAX_JUST_FETCHED = 10_000;
 /** Dependency prefetches in flight at most, per replica. */
 const MAX_PREFETCHING = 32;
 
@@ -30,6 +32,8 @@ export class ReadThrough {
   readonly #fetches = new SingleFlight<string[]>();
   /** When this replica last asked ingest about a name (insertion order = age, for trimming). */
   readonly #checkedAt = new Map<string, number>();
+  /** The versions ingest answered for names fetched moments ago, while they travel to the read model. */
+  readonly #justFetched = new Map<string, { at: number; versions: string[] } | { at: number; notFound: RegistryHttpError }>();
   #prefetching = 0;
 
   constructor(
@@ -56,13 +60,14 @@ export class ReadThrough {
    * refusal as a `RegistryHttpError` (404 for names the upstream does not have, 503 when it is down).
    */
   async resolveUnknown(view: string, name: string): Promise<void> {
-    await this.settle(view, name, await this.#fetch(name));
+    await this.settle(view, name, await this.#readThrough(name));
     this.#prefetchDependencies(name);
   }
 
   /**
    * Waits (bounded) until `view` shows the versions just recorded for `name`. A view that judges on
-   * demand lists them as soon as the gateway has recorded them all; any other view waits for
+   * demand lists them as soon as the gateway has recorded them all and the upstream's listing has
+   * arrived (not only a tagged version's own event); any other view waits for
    * admissions: all of them, or some and no new admission for a moment. A view after the entry view
    * may admit none (a cooldown), so once the entry view has them all and nothing moves, waiting stops.
    */
@@ -78,7 +83,7 @@ export class ReadThrough {
         const wanted = versions ?? record.versions.map((v) => v.version);
         const recorded = new Set(record.versions.map((v) => v.version));
         if (!wanted.every((v) => recorded.has(v))) return false;
-        if (listsUnjudged) return true;
+        if (listsUnjudged) return !record.awaitingListing;
         const visible = record.admissions.get(view)?.size ?? 0;
         if (visible >= wanted.length) return true;
         const entry = record.admissions.get(this.gateway.entryView)?.size ?? 0;
@@ -111,11 +116,29 @@ export class ReadThrough {
     })().catch((e: unknown) => this.logger.warn({ name, err: e }, 'upstream revalidation failed; the cached packument stays served'));
   }
 
+  /**
+   * A name unknown to the read model: a name read through moments ago (by a prefetch, another
+   * client) is on its way there, and asking the upstream again would only cost a revalidation.
+   */
+  async #readThrough(name: string): Promise<string[]> {
+    const recent = this.#justFetched.get(name);
+    if (!recent || Date.now() - recent.at >= ARRIVING_MS) return this.#fetch(name);
+    if ('notFound' in recent) throw recent.notFound;
+    return recent.versions;
+  }
+
   #fetch(name: string): Promise<string[]> {
     return this.#fetches.run(name, async () => {
       this.#remember(name);
-      const accepted = await this.ingest.fetch(name);
-      return accepted.versions.map((v) => v.version);
+      try {
+        const versions = (await this.ingest.fetch(name)).versions.map((v) => v.version);
+        this.#rememberFetch(name, { at: Date.now(), versions });
+        return versions;
+      } catch (e: unknown) {
+        // Not there upstream (a prefetched optional dependency, say): not asked again right away either.
+        if (e instanceof RegistryHttpError && e.code === 'PAL_ERR_NOT_FOUND') this.#rememberFetch(name, { at: Date.now(), notFound: e });
+        throw e;
+      }
     });
   }
 
@@ -137,11 +160,17 @@ export class ReadThrough {
       for (const dep of names) {
         if (this.#prefetching >= MAX_PREFETCHING || !this.eligible(dep) || (await this.reader.revisionOf(dep)) !== null) continue;
         this.#prefetching += 1;
-        this.#fetch(dep)
+        this.#readThrough(dep)
           .catch((e: unknown) => this.logger.debug({ name: dep, err: e }, 'dependency prefetch failed'))
           .finally(() => (this.#prefetching -= 1));
       }
     })().catch((e: unknown) => this.logger.debug({ name, err: e }, 'dependency prefetch failed'));
+  }
+
+  #rememberFetch(name: string, outcome: { at: number; versions: string[] } | { at: number; notFound: RegistryHttpError }): void {
+    this.#justFetched.delete(name);
+    this.#justFetched.set(name, outcome);
+    if (this.#justFetched.size > MAX_JUST_FETCHED) this.#justFetched.delete(this.#justFetched.keys().next().value as string);
   }
 
   #remember(name: string): void {

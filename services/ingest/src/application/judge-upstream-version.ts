@@ -17,6 +17,9 @@ type JudgeReplyInit = MessageInitShape<typeof JudgeReplySchema>;
  */
 @Injectable()
 export class JudgeUpstreamVersion {
+  /** When a client last waited for a version here: the background queue gives way to clients. */
+  lastDemandAt = 0;
+
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -30,6 +33,7 @@ export class JudgeUpstreamVersion {
   }
 
   async #judge(name: string, version: string) {
+    this.lastDemandAt = Date.now();
     const expedited = await this.dataSource.transaction((tx) => upstreamBacklog.release(tx, name, version));
     if (!expedited && !(await upstreamStore.tarball(this.dataSource.manager, name, version))) {
       throw new IngestRejected(IngestRejectionCode.VersionNotFound, `${name}@${version} was not recorded from the upstream`);

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@palisade/config';
 import { Events, Severity, VersionSource, encodeMessage, timestampFromDate, type FetchReplySchema, type FetchRequest, type VersionIngestedSchema } from '@palisade/contracts';
 import { isPalisadeError, isRetryable } from '@palisade/errors';
-import { addAllToOutbox, addToOutbox } from '@palisade/messaging';
+import { addAllToOutbox, addToOutbox, type OutboxEvent } from '@palisade/messaging';
 import { validatePackageName } from '@palisade/npm-tarball';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
 import { integrityToKey } from '@palisade/storage';
@@ -13,7 +13,7 @@ import { IngestRejected, IngestRejectionCode, acceptedOrRejected } from '../doma
 import { parseUpstreamPackument, type UpstreamPackument, type UpstreamVersion } from '../domain/upstream-packument';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
 import { ingestedEvent, upstreamBacklog, type BacklogEntry } from '../store/upstream-backlog';
-import { upstreamStore } from '../store/upstream-store';
+import { upstreamStore, type UpstreamVersionRow } from '../store/upstream-store';
 import { versionStore } from '../store/version-store';
 import { raiseSecurityAlert } from './security-alert';
 import { UpstreamConnection } from './upstream-connection';
@@ -72,7 +72,7 @@ export class FetchUpstream {
   }
 
   async #fetch(name: string) {
-    const problems = validatePackageName(name);
+    const problems = validatePackageName(name, 'existing');
     if (problems.length > 0) throw new IngestRejected(IngestRejectionCode.InvalidName, `"${name}" is not a valid package name`, problems);
     const settings = this.upstream.settings;
     if (isInternalName(name, settings.internalScopes)) {
@@ -129,22 +129,27 @@ export class FetchUpstream {
       await versionStore.lockPackage(tx, name);
       if (judged.refused.some((r) => r.reason.startsWith('signed by a key'))) await this.#ask(() => this.trust.noticeKeyChange(tx, keys));
       const recorded = new Map((await upstreamStore.versions(tx, name)).map((v) => [v.version, v]));
+      const rows: UpstreamVersionRow[] = [];
       const fresh: Array<MessageInitShape<typeof VersionIngestedSchema>> = [];
       const tagged = new Set(Object.values(packument.distTags));
+      const now: OutboxEvent[] = [];
       const deferred: BacklogEntry[] = [];
       for (const v of judged.verified) {
         const known = recorded.get(v.upstream.version);
         if (!known) {
-          const event = await this.#record(tx, name, v, packument.latest === v.upstream.version);
+          const { row, event } = this.#recorded(name, v, packument.latest === v.upstream.version);
+          rows.push(row);
           fresh.push(event);
           const data = encodeMessage(Events.versionIngested.schema, event);
           // What `npm install <name>` and `<name>@<tag>` resolve to is judged at once; the rest when asked for, or in the background.
-          if (tagged.has(v.upstream.version)) await addAllToOutbox(tx, [ingestedEvent(name, v.upstream.version, data)]);
-          else deferred.push({ name, version: v.upstream.version, publishedAt: v.upstream.publishedAt ?? new Date(), event: data });
+          if (tagged.has(v.upstream.version)) now.push(ingestedEvent(name, v.upstream.version, data));
+          else deferred.push({ name, version: v.upstream.version, publishedAt: row.publishedAt, event: data });
           recordedNow.add(v.upstream.version);
         }
         else if (known.integrity !== v.upstream.integrity) await this.#tampered(tx, name, known.version, known.integrity, v.upstream.integrity);
       }
+      await upstreamStore.insertVersions(tx, rows);
+      await addAllToOutbox(tx, now);
       await upstreamBacklog.add(tx, deferred);
       await this.#list(tx, name, fresh, packument.distTags);
       for (const { upstream, reason } of judged.refused) {
@@ -183,39 +188,40 @@ export class FetchUpstream {
     return judged;
   }
 
-  /** Records a verified upstream version; answers the `version.ingested` event that will hand it to the pipeline. */
-  async #record(tx: EntityManager, name: string, v: Verified, isLatest: boolean): Promise<MessageInitShape<typeof VersionIngestedSchema>> {
+  /** A verified upstream version as recorded, and the `version.ingested` event that will hand it to the pipeline. */
+  #recorded(name: string, v: Verified, isLatest: boolean): { row: UpstreamVersionRow; event: MessageInitShape<typeof VersionIngestedSchema> } {
     const { upstream } = v;
     const now = new Date();
     // No publish time upstream: counting from now keeps cooldowns safe.
     const publishedAt = upstream.publishedAt ?? now;
-    await versionStore.insert(tx, {
+    const distTag = isLatest ? 'latest' : '';
+    const row: UpstreamVersionRow = {
       name,
       version: upstream.version,
       integrity: upstream.integrity,
       shasum: upstream.shasum,
       blobKey: integrityToKey(upstream.integrity),
-      // Unknown until the bytes are fetched; upstream_versions.tarball_size has it then.
-      size: 0,
       manifest: upstream.manifest,
-      source: 'upstream',
-      distTag: isLatest ? 'latest' : '',
+      distTag,
       publishedAt,
       ingestedAt: now,
-    });
-    await upstreamStore.insertVersion(tx, name, { version: upstream.version, verification: v.verification, ...(v.keyid ? { upstreamKeyid: v.keyid } : {}), tarballUrl: upstream.tarballUrl });
-    return {
+      verification: v.verification,
+      ...(v.keyid ? { upstreamKeyid: v.keyid } : {}),
+      tarballUrl: upstream.tarballUrl,
+    };
+    const event = {
       name,
       version: upstream.version,
       tarball: { key: '', integrity: upstream.integrity, size: 0 },
       source: VersionSource.UPSTREAM,
       manifestJson: JSON.stringify(upstream.manifest),
-      distTag: isLatest ? 'latest' : '',
+      distTag,
       upstreamSignatures: v.verification === 'signature' ? upstream.signatures.filter((s) => s.keyid === v.keyid) : [],
       upstream: this.upstream.settings.url ?? '',
       publishedAt: timestampFromDate(publishedAt),
       ingestedAt: timestampFromDate(now),
     };
+    return { row, event };
   }
 
   /**
@@ -247,7 +253,7 @@ export class FetchUpstream {
         id: `ingest.versions-listed:${listedId}:${index}`,
         subject: Events.versionsListed.subject,
         schema: Events.versionsListed.schema.typeName,
-        data: encodeMessage(Events.versionsListed.schema, { name, versions: [...part], distTags: index === 0 ? distTags : {}, upstream, listedAt }),
+        data: encodeMessage(Events.versionsListed.schema, { name, versions: [...part], distTags: index === 0 ? distTags : {}, upstream, listedAt, part: index, parts: chunks.length }),
       })),
     );
   }

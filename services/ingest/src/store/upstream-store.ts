@@ -2,6 +2,22 @@ import type { EntityManager } from 'typeorm';
 import { quotedSchemaOf } from '@palisade/persistence';
 import type { UpstreamKey } from '@palisade/upstream';
 
+/** A verified upstream version as it is recorded (its bytes come later: size 0 until then). */
+export interface UpstreamVersionRow {
+  name: string;
+  version: string;
+  integrity: string;
+  shasum: string;
+  blobKey: string;
+  manifest: Record<string, unknown>;
+  distTag: string;
+  publishedAt: Date;
+  ingestedAt: Date;
+  verification: 'signature' | 'integrity-only';
+  upstreamKeyid?: string;
+  tarballUrl: string;
+}
+
 export interface UpstreamVersionRecord {
   version: string;
   integrity: string;
@@ -65,10 +81,34 @@ export const upstreamStore = {
     return rows.length > 0;
   },
 
-  async insertVersion(tx: EntityManager, name: string, v: { version: string; verification: 'signature' | 'integrity-only'; upstreamKeyid?: string; tarballUrl: string }): Promise<void> {
+  /**
+   * Records versions read through, with their `versions` rows: one statement each, whatever their
+   * number (a package's whole history arrives at once).
+   */
+  async insertVersions(tx: EntityManager, rows: readonly UpstreamVersionRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const s = quotedSchemaOf(tx.connection);
+    const column = <T>(pick: (r: UpstreamVersionRow) => T) => rows.map(pick);
     await tx.query(
-      `INSERT INTO ${quotedSchemaOf(tx.connection)}.upstream_versions (name, version, verification, upstream_keyid, tarball_url) VALUES ($1, $2, $3, $4, $5)`,
-      [name, v.version, v.verification, v.upstreamKeyid ?? null, v.tarballUrl],
+      `INSERT INTO ${s}.versions (name, version, integrity, shasum, blob_key, size, manifest, source, dist_tag, published_at, ingested_at)
+       SELECT n, v, i, sh, b, 0, m::jsonb, 'upstream', t, p, a
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[]) AS x(n, v, i, sh, b, m, t, p, a)`,
+      [
+        column((r) => r.name),
+        column((r) => r.version),
+        column((r) => r.integrity),
+        column((r) => r.shasum),
+        column((r) => r.blobKey),
+        column((r) => JSON.stringify(r.manifest)),
+        column((r) => r.distTag),
+        column((r) => r.publishedAt),
+        column((r) => r.ingestedAt),
+      ],
+    );
+    await tx.query(
+      `INSERT INTO ${s}.upstream_versions (name, version, verification, upstream_keyid, tarball_url)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+      [column((r) => r.name), column((r) => r.version), column((r) => r.verification), column((r) => r.upstreamKeyid ?? null), column((r) => r.tarballUrl)],
     );
   },
 

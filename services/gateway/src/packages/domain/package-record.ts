@@ -51,4 +51,9 @@ export interface PackageRecord {
   versions: readonly VersionRecord[];
   /** View → versions admitted there (only admissions whose integrity matches the version's). */
   admissions: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Read through, but the upstream's listing of it has not arrived yet (a tagged version's own
+   * event came first): a view that lists unjudged versions must not show it half listed.
+   */
+  awaitingListing?: boolean;
 }

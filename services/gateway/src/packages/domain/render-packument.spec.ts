@@ -219,6 +219,12 @@ describe('renderPackument (upstream versions listed before judgment)', () => {
     expect(keysAt(renderPackument(pkg, 'prod', REG, 'full', true), 'versions')).toEqual(['1.0.0', '1.1.0', '2.0.0']);
   });
 
+  it('shows nothing of a package whose listing has not arrived in a view that judges on demand, rather than half of it', () => {
+    const arriving = { ...pkg, awaitingListing: true };
+    expect(renderPackument(arriving, 'dev', REG, 'full', true)).toBeNull();
+    expect(keysAt(renderPackument(arriving, 'dev', REG, 'full', false), 'versions')).toEqual(['2.0.0']);
+  });
+
   it('keeps the upstream deprecation message in both shapes', () => {
     expect(at(renderPackument(pkg, 'dev', REG, 'full', true), 'versions', '1.0.0', 'deprecated')).toBe('use 2.x');
     expect(at(renderPackument(pkg, 'dev', REG, 'abbreviated', true), 'versions', '1.0.0', 'deprecated')).toBe('use 2.x');

@@ -43,8 +43,13 @@ export function packageRev(name: string, revision: number): string {
   return `${revision}-${createHash('sha256').update(`${name}\0${revision}`).digest('hex').slice(0, 32)}`;
 }
 
-/** The view's packument, or null when the view serves no version of the package (see `visibleVersions` for `listsUnjudged`). */
+/**
+ * The view's packument, or null when the view serves no version of the package (see
+ * `visibleVersions` for `listsUnjudged`), or lists unjudged versions and the package's listing has
+ * not arrived yet.
+ */
 export function renderPackument(record: PackageRecord, view: string, registryUrl: string, representation: Representation, listsUnjudged = false): JsonObject | null {
+  if (listsUnjudged && record.awaitingListing) return null;
   const visible = visibleVersions(record, view, listsUnjudged);
   if (visible.length === 0) return null;
   return representation === 'full' ? renderFull(record, view, visible, registryUrl) : renderAbbreviated(record, view, visible, registryUrl);

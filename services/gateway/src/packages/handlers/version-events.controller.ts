@@ -9,7 +9,7 @@ import { BLOB_STORE, DATA_SOURCE } from '@palisade/platform';
 import type { BlobStore } from '@palisade/storage';
 import { predicateTypeOf } from '../domain/provenance';
 import { PackageChanges } from '../cache/package-changes';
-import { ReadModelWriter, type IngestedVersion } from '../store/read-model-writer';
+import { ReadModelWriter, type IngestedVersion, type ListedVersion } from '../store/read-model-writer';
 import { toIngestedVersion } from './ingested-version';
 
 /** Feeds the package read model from version events; every effect is applied once per message. */
@@ -30,14 +30,16 @@ export class VersionEventsController {
   }
 
   /** Upstream versions recorded before judgment, and the upstream's dist-tags: views that judge on demand list them at once. */
-  @EventPattern(Events.versionsListed.subject)
+  // Listings of different packages are independent, and the parts of one count themselves whole.
+  @EventPattern(Events.versionsListed.subject, { concurrency: 4 })
   async onListed(@Payload() message: DeliveredMessage): Promise<void> {
     const event = decodeMessage(Events.versionsListed.schema, message.data);
     if (!event.name || event.versions.some((v) => v.name !== event.name)) throw new PermanentError('GATEWAY_EVENT_INVALID', `version.listed of ${event.name} names other packages`);
-    const versions: IngestedVersion[] = [];
-    for (const v of event.versions) versions.push(await this.#withProvenance(toIngestedVersion(v)));
+    const versions = event.versions.map(toIngestedVersion);
+    const listed = versions.filter((v): v is ListedVersion => v.upstreamTarballUrl !== undefined);
+    if (listed.length !== versions.length) throw new PermanentError('GATEWAY_EVENT_INVALID', `version.listed of ${event.name} carries versions that are not from the upstream`);
     await applyOnce(this.dataSource, 'gateway.versions-listed', message, async (tx) => {
-      for (const version of versions) await this.writer.applyIngested(tx, version);
+      await this.writer.applyListed(tx, event.name, listed, { listing: event.listedAt ? `${event.listedAt.seconds}.${event.listedAt.nanos}` : '', parts: event.parts });
       if (Object.keys(event.distTags).length > 0) await this.writer.applyUpstreamDistTags(tx, event.name, event.distTags);
     });
     this.changes.changed(event.name);

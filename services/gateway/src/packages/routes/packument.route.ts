@@ -48,10 +48,10 @@ export class PackumentRoute implements RegistryRoute {
       return doc;
     }
     // One small query: this path also answers every request for a package a view holds back.
-    const modifiedAt = await this.reader.modifiedAtOf(name);
-    if (modifiedAt === null) {
+    const arrival = await this.reader.arrivalOf(name);
+    if (arrival === null) {
       await this.readThrough.resolveUnknown(request.view, name);
-    } else if (this.readThrough.isArriving(modifiedAt)) {
+    } else if (arrival.awaitingListing || this.readThrough.isArriving(arrival.modifiedAt)) {
       // Another request read it through moments ago: its versions may still be reaching this view.
       await this.readThrough.settle(request.view, name);
     } else {

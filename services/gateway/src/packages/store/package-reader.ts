@@ -8,6 +8,7 @@ import type { Maintainer, PackageRecord, VersionQuarantine, VersionRecord } from
 
 interface PackageRow {
   revision: string;
+  upstream_listed_at: Date | null;
   created_at: Date;
   modified_at: Date;
   maintainers: Array<{ name: string; email: string | null }>;
@@ -79,7 +80,7 @@ export class PackageReader {
   async load(name: string): Promise<PackageRecord | null> {
     const s = this.s;
     const rows: PackageRow[] = await this.dataSource.query(
-      `SELECT p.revision, p.created_at, p.modified_at,
+      `SELECT p.revision, p.created_at, p.modified_at, p.upstream_listed_at,
         (SELECT coalesce(json_agg(json_build_object('name', m.username, 'email', m.email) ORDER BY m.added_at, m.username), '[]'::json)
            FROM ${s}.package_maintainers m WHERE m.name = p.name) AS maintainers,
         (SELECT coalesce(json_object_agg(t.tag, t.version), '{}'::json) FROM ${s}.dist_tags t WHERE t.name = p.name) AS dist_tags,
@@ -104,10 +105,17 @@ export class PackageReader {
     return rows.length === 0 ? null : toRecord(name, rows[0]);
   }
 
-  /** When the package last changed (any event or write), or null when it is unknown here. */
-  async modifiedAtOf(name: string): Promise<Date | null> {
-    const rows: Array<{ modified_at: Date }> = await this.dataSource.query(`SELECT modified_at FROM ${this.s}.packages WHERE name = $1`, [name]);
-    return rows.length === 0 ? null : rows[0].modified_at;
+  /**
+   * When the package last changed (any event or write), and whether it is read through from the
+   * upstream with its listing still on the way; null when it is unknown here.
+   */
+  async arrivalOf(name: string): Promise<{ modifiedAt: Date; awaitingListing: boolean } | null> {
+    const rows: Array<{ modified_at: Date; awaiting_listing: boolean }> = await this.dataSource.query(
+      `SELECT p.modified_at, (p.upstream_listed_at IS NULL AND EXISTS (SELECT 1 FROM ${this.s}.package_versions v WHERE v.name = p.name AND v.source = 'upstream')) AS awaiting_listing
+         FROM ${this.s}.packages p WHERE p.name = $1`,
+      [name],
+    );
+    return rows.length === 0 ? null : { modifiedAt: rows[0].modified_at, awaitingListing: rows[0].awaiting_listing };
   }
 
   /** The revision alone: what a cache checks to know whether its rendering is still current. */
@@ -275,6 +283,7 @@ function toRecord(name: string, row: PackageRow): PackageRecord {
     distTags: row.dist_tags,
     versions,
     admissions,
+    ...(row.upstream_listed_at === null && versions.some((v) => v.fromUpstream) ? { awaitingListing: true } : {}),
   };
 }
 

@@ -23,6 +23,17 @@ export interface IngestedVersion {
   upstreamTarballUrl?: string;
 }
 
+/** Which part of which listing (one fetch's `version.listed` events) an event is. */
+export interface ListingPart {
+  /** Identifies the fetch: the events of one listing share it. */
+  listing: string;
+  /** How many events the listing has; 0 or 1: this one alone. */
+  parts: number;
+}
+
+/** An upstream version listed before judgment: no publisher, no provenance, bytes fetched on first request. */
+export type ListedVersion = IngestedVersion & { upstreamTarballUrl: string };
+
 export interface Admission {
   view: string;
   name: string;
@@ -88,6 +99,66 @@ export class ReadModelWriter {
       const scope = scopeOf(v.name);
       if (scope !== undefined) await tx.query(`UPDATE ${s}.scope_owners SET accepted = true WHERE scope = $1 AND owner = $2 AND NOT accepted`, [scope, v.publisher]);
     }
+  }
+
+  /**
+   * Upstream versions listed before judgment (`version.listed`), in one statement however many a
+   * package's history holds; the same effect as `applyIngested` for each. A version already
+   * recorded, or unpublished meanwhile, is left as it is. Once every part of the listing is
+   * applied, views that list unjudged versions show the package.
+   */
+  async applyListed(tx: EntityManager, name: string, versions: readonly ListedVersion[], part: ListingPart): Promise<void> {
+    const s = quotedSchemaOf(tx.connection);
+    const whole = await this.#completes(tx, name, part);
+    if (versions.length > 0) {
+      const earliest = new Date(Math.min(...versions.map((v) => v.publishedAt.getTime())));
+      const latest = new Date(Math.max(...versions.map((v) => v.publishedAt.getTime())));
+      // The row first: a tagged version's own event may be creating it at this moment, on another consumer.
+      await tx.query(`INSERT INTO ${s}.packages (name, created_at, modified_at) VALUES ($1, $2, $2) ON CONFLICT (name) DO NOTHING`, [name, earliest]);
+      const column = <T>(pick: (v: ListedVersion) => T) => versions.map(pick);
+      const stored: unknown[] = await tx.query(
+        `INSERT INTO ${s}.package_versions (name, version, manifest_json, integrity, blob_key, size, published_at, description, keywords, source, upstream_tarball_url)
+         SELECT $1, v, m, i, b, sz, p, d, k, 'upstream', u
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::timestamptz[], $8::text[], $9::text[], $10::text[]) AS x(v, m, i, b, sz, p, d, k, u)
+         ON CONFLICT (name, version) DO UPDATE SET manifest_json = EXCLUDED.manifest_json, integrity = EXCLUDED.integrity, blob_key = EXCLUDED.blob_key, size = EXCLUDED.size,
+           published_at = EXCLUDED.published_at, description = EXCLUDED.description, keywords = EXCLUDED.keywords, source = EXCLUDED.source, upstream_tarball_url = EXCLUDED.upstream_tarball_url
+         WHERE ${s}.package_versions.manifest_json IS NULL AND ${s}.package_versions.unpublished_at IS NULL
+         RETURNING version`,
+        [
+          name,
+          column((v) => v.version),
+          column((v) => v.manifestJson),
+          column((v) => v.integrity),
+          column((v) => v.blobKey),
+          column((v) => v.size),
+          column((v) => v.publishedAt),
+          column((v) => v.description ?? null),
+          column((v) => v.keywords ?? null),
+          column((v) => v.upstreamTarballUrl),
+        ],
+      );
+      if (stored.length > 0) {
+        await tx.query(`UPDATE ${s}.packages SET revision = revision + 1, unpublished_at = NULL, modified_at = greatest(modified_at, $2, now()) WHERE name = $1`, [name, latest]);
+      }
+      for (const v of versions) {
+        if (v.distTag) await tx.query(`INSERT INTO ${s}.dist_tags (name, tag, version) VALUES ($1, $2, $3) ON CONFLICT (name, tag) DO UPDATE SET version = EXCLUDED.version`, [name, v.distTag, v.version]);
+      }
+    }
+    if (whole) await tx.query(`UPDATE ${s}.packages SET upstream_listed_at = now(), revision = revision + 1 WHERE name = $1 AND upstream_listed_at IS NULL`, [name]);
+  }
+
+  /** Counts this part of a listing (each message is applied once); true when it was the last one missing. */
+  async #completes(tx: EntityManager, name: string, part: ListingPart): Promise<boolean> {
+    if (part.parts <= 1) return true;
+    const s = quotedSchemaOf(tx.connection);
+    const rows: Array<{ applied: number }> = await tx.query(
+      `INSERT INTO ${s}.upstream_listings (name, listing, parts, applied) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (name, listing) DO UPDATE SET applied = ${s}.upstream_listings.applied + 1 RETURNING applied`,
+      [name, part.listing, part.parts],
+    );
+    if (rows[0].applied < part.parts) return false;
+    await tx.query(`DELETE FROM ${s}.upstream_listings WHERE name = $1 AND listing = $2`, [name, part.listing]);
+    return true;
   }
 
   async applyAdmitted(tx: EntityManager, a: Admission): Promise<void> {
