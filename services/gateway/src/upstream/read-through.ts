@@ -67,9 +67,9 @@ export class ReadThrough {
   /**
    * Waits (bounded) until `view` shows the versions just recorded for `name`. A view that judges on
    * demand lists them as soon as the gateway has recorded them all and the upstream's listing has
-   * arrived (not only a tagged version's own event); any other view waits for
-   * admissions: all of them, or some and no new admission for a moment. A view after the entry view
-   * may admit none (a cooldown), so once the entry view has them all and nothing moves, waiting stops.
+   * arrived (not only a tagged version's own event); any other view waits for admissions: all of
+   * them, or some and no new admission for a moment. A view after the entry view may admit none (a
+   * cooldown), so once the entry view has them all and nothing moves, waiting stops.
    */
   async settle(view: string, name: string, versions?: readonly string[]): Promise<void> {
     const listsUnjudged = await this.onDemand.listsUnjudged(view);

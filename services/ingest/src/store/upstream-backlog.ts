@@ -54,9 +54,4 @@ export const upstreamBacklog = {
     await addAllToOutbox(tx, rows.map((r) => ingestedEvent(r.name, r.version, r.event)));
     return rows.length;
   },
-
-  async size(tx: EntityManager): Promise<number> {
-    const rows: Array<{ n: string }> = await tx.query(`SELECT count(*) AS n FROM ${quotedSchemaOf(tx.connection)}.upstream_backlog`);
-    return Number(rows[0].n);
-  },
 };
