@@ -80,6 +80,9 @@ describe.each(modes)('read-through cache of an upstream registry (%s mode)', (mo
       // on a loaded CI a 2 s headers timeout expired while it answered, and Palisade rightly asked again.
       PALISADE_UPSTREAM_TIMEOUT: '30s',
       PALISADE_SCANNING_ADMIN_TOKEN: SCANNING_TOKEN,
+      // Untagged versions reach prod only through background judging, which by default waits while
+      // the host is busy: a CI machine running tests in parallel always is.
+      PALISADE_UPSTREAM_BACKGROUND_MAX_CPU: '100',
     });
     registry = stack.registry('dev');
   });

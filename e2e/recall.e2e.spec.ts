@@ -160,6 +160,9 @@ describe.each(modes)('recall (%s mode)', (mode) => {
       PALISADE_RECALL_TICK_INTERVAL: '500ms',
       PALISADE_UPSTREAM_URL: upstream.url,
       PALISADE_UPSTREAM_MAX_AGE: '0',
+      // Untagged versions reach prod only through background judging, which by default waits while
+      // the host is busy: a CI machine running tests in parallel always is.
+      PALISADE_UPSTREAM_BACKGROUND_MAX_CPU: '100',
       PALISADE_UPSTREAM_TIMEOUT: '2s',
     });
     scanning = await scanningUrl(stack);
@@ -254,7 +257,14 @@ describe.each(modes)('recall (%s mode)', (mode) => {
 
   it('contains an upstream takedown of a cached version the same way', async () => {
     const name = 'up-taken';
-    await waitFor(async () => (await packument('prod', name))?.versions['1.0.1'] !== undefined, { timeoutMs: 20_000, message: 'upstream versions admitted to prod' });
+    // 1.0.1 (`latest`) is judged when prod first reads the name; 1.0.0, the safe version the case names, in the background.
+    await waitFor(
+      async () => {
+        const versions = (await packument('prod', name))?.versions ?? {};
+        return versions['1.0.1'] !== undefined && versions['1.0.0'] !== undefined;
+      },
+      { timeoutMs: 20_000, message: 'upstream versions admitted to prod' },
+    );
     const deployed = await deployFromProd(`${name}@1.0.1`, 'billing-worker');
     upstream.removeVersion(name, '1.0.1');
     let recall: RecallCase | undefined;

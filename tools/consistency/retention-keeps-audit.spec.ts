@@ -21,6 +21,7 @@ const MAY_EXPIRE: Record<string, readonly string[]> = {
 const KEPT_FOREVER = [
   'log_leaves',
   'log_nodes',
+  'log_head',
   'log_checkpoints',
   'attestations',
   'signatures',

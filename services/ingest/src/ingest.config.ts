@@ -26,6 +26,11 @@ export const ingestConfigShape = {
     description:
       'Upstream versions judged per second (per ingest replica) in the background: the versions of a package read through that no client asked for yet, newest first, paused while clients ask for versions. A version a client asks for is judged at once; 0 judges only those.',
   },
+  PALISADE_UPSTREAM_BACKGROUND_MAX_CPU: {
+    schema: int({ min: 1, max: 100 }).default(50),
+    description:
+      "Background judging slows to a tenth of its rate while the host's CPU is busier than this percentage (over the last second, all cores, as the OS reports it: in a container, its node's), so installs do not share the machine with history nobody asked for. 100: full rate whatever the host's load.",
+  },
   ...upstreamConfigShape,
   ...reconcileConfigShape,
 } satisfies Record<string, ConfigVar>;
@@ -40,6 +45,8 @@ export interface IngestSettings {
   publishBudgetMs: number;
   /** Listed upstream versions handed to the pipeline per second, unasked (0: only on demand). */
   backgroundJudgeRate: number;
+  /** Host CPU busy share (0–1) above which the background waits. */
+  backgroundMaxHostBusy: number;
 }
 
 export function ingestSettings(config: Readonly<Record<string, unknown>>): IngestSettings {
@@ -49,6 +56,7 @@ export function ingestSettings(config: Readonly<Record<string, unknown>>): Inges
     maxManifestBytes: config.PALISADE_INGEST_MAX_MANIFEST_BYTES as number,
     publishBudgetMs: config.PALISADE_INGEST_PUBLISH_BUDGET as number,
     backgroundJudgeRate: config.PALISADE_UPSTREAM_BACKGROUND_RATE as number,
+    backgroundMaxHostBusy: (config.PALISADE_UPSTREAM_BACKGROUND_MAX_CPU as number) / 100,
   };
 }
 

@@ -12,6 +12,7 @@ import { UpstreamHandler } from './handlers/upstream.handler';
 import { UpstreamTrust } from './handlers/upstream-trust';
 import { JudgeUpstreamVersion } from './application/judge-upstream-version';
 import { UpstreamBacklogDrain } from './application/upstream-backlog-drain';
+import { HostCpu } from './adapters/host-cpu';
 import { INGEST_SETTINGS, ingestSettings } from './ingest.config';
 import { UPSTREAM_SETTINGS, upstreamSettings } from '@palisade/upstream';
 import { Reconciler } from './reconcile/application/reconciler';
@@ -30,6 +31,7 @@ import { RECONCILE_SETTINGS, reconcileSettings } from './reconcile/reconcile.con
     CacheUpstreamTarball,
     JudgeUpstreamVersion,
     UpstreamBacklogDrain,
+    HostCpu,
     UpstreamConnection,
     UpstreamTrust,
     { provide: INGEST_SETTINGS, useFactory: ingestSettings, inject: [SERVICE_CONFIG] },

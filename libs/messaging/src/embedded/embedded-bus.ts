@@ -111,7 +111,7 @@ export class EmbeddedBus implements MessageBus {
         [message.id, stream.name, message.subject, message.schema, JSON.stringify(headers), Buffer.from(message.data)],
       );
       this.reachable = true;
-      this.wakeups.emit(stream.name);
+      this.wakeups.emit(stream.name, message.subject);
       return { duplicate: rows.length === 0 };
     } catch (error: unknown) {
       this.reachable = false;
@@ -131,7 +131,11 @@ export class EmbeddedBus implements MessageBus {
     /** Deliveries in their handler: at most `spec.concurrency` (default 1, one at a time in order). */
     const inFlight = new Set<Promise<void>>();
     let wake: () => void = () => undefined;
-    const onPublish = () => wake();
+    // Only a message this consumer takes wakes it: a stream has many consumers, and a drain query
+    // per consumer per message was most of the bus's work (subject unknown: wake to be safe).
+    const onPublish = (subject?: string) => {
+      if (subject === undefined || subjectMatches(spec.filterSubject, subject)) wake();
+    };
     this.wakeups.on(spec.stream, onPublish);
     const loop = (async () => {
       while (running && !this.closed) {
@@ -286,8 +290,8 @@ export class EmbeddedBus implements MessageBus {
       }
       await tx.query(`UPDATE ${this.schema}.delivery SET state = 'dead', lease_until = NULL, last_error = $3 WHERE consumer = $1 AND seq = $2`, [spec.durable, seq, headers[MessageHeaders.errorMessage]]);
     });
-    this.wakeups.emit(DEAD_LETTER_STREAM.name);
-    if (alertStream) this.wakeups.emit(alertStream.name);
+    this.wakeups.emit(DEAD_LETTER_STREAM.name, deadLetterSubject(spec.stream, spec.durable));
+    if (alertStream) this.wakeups.emit(alertStream.name, alert.subject);
     this.notices.emit(notice);
   }
 

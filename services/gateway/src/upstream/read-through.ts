@@ -75,6 +75,7 @@ export class ReadThrough {
     const listsUnjudged = await this.onDemand.listsUnjudged(view);
     let lastSeen = '';
     let quietSince = Date.now();
+    let askedForTagged = false;
     await this.changes.waitFor(
       name,
       async () => {
@@ -84,6 +85,10 @@ export class ReadThrough {
         const recorded = new Set(record.versions.map((v) => v.version));
         if (!wanted.every((v) => recorded.has(v))) return false;
         if (listsUnjudged) return !record.awaitingListing;
+        if (!askedForTagged && !record.awaitingListing) {
+          askedForTagged = true;
+          this.#judgeTagged(name, record.distTags);
+        }
         const visible = record.admissions.get(view)?.size ?? 0;
         if (visible >= wanted.length) return true;
         const entry = record.admissions.get(this.gateway.entryView)?.size ?? 0;
@@ -97,6 +102,16 @@ export class ReadThrough {
       },
       SETTLE_TIMEOUT_MS,
     );
+  }
+
+  /**
+   * A view that lists only judged versions asks for what its dist-tags name: ingest judges upstream
+   * versions only when asked (a tarball in a view that judges on demand, this) or in the background.
+   */
+  #judgeTagged(name: string, distTags: Readonly<Record<string, string>>): void {
+    for (const version of new Set(Object.values(distTags))) {
+      this.ingest.judge(name, version).catch((e: unknown) => this.logger.warn({ name, version, err: e }, 'asking ingest to judge a tagged upstream version failed'));
+    }
   }
 
   /** True while versions recorded moments ago may still be reaching the views. */

@@ -2,6 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@palisade/config';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
+import { HostCpu } from '../adapters/host-cpu';
+import { backgroundPace } from '../domain/background-pace';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
 import { upstreamBacklog } from '../store/upstream-backlog';
 import { JudgeUpstreamVersion } from './judge-upstream-version';
@@ -11,10 +13,12 @@ const TICK_MS = 250;
 export const YIELD_MS = 5_000;
 
 /**
- * Judges listed upstream versions nobody asked for yet, newest first, at most
- * PALISADE_UPSTREAM_BACKGROUND_RATE versions a second per replica: fast enough that views with a
+ * Judges listed upstream versions nobody asked for yet, what a dist-tag names first, then newest
+ * first, at most PALISADE_UPSTREAM_BACKGROUND_RATE versions a second per replica: fast enough that views with a
  * cooldown fill in, slow enough that a version a client waits for is never queued behind a whole
- * package's history. While clients are asking for versions (a cold install), it waits for them.
+ * package's history. While clients are asking for versions (a cold install) it waits; while the
+ * host's CPU is busier than PALISADE_UPSTREAM_BACKGROUND_MAX_CPU (any install, served from the cache
+ * or not) it trickles (`backgroundPace`).
  */
 @Injectable()
 export class UpstreamBacklogDrain implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,6 +31,7 @@ export class UpstreamBacklogDrain implements OnApplicationBootstrap, OnModuleDes
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly demand: JudgeUpstreamVersion,
+    private readonly hostCpu: HostCpu,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,10 +47,16 @@ export class UpstreamBacklogDrain implements OnApplicationBootstrap, OnModuleDes
   }
 
   #tick(): void {
-    if (this.#running || Date.now() - this.demand.lastDemandAt < YIELD_MS) return;
-    // Fractional rates (0.5/s) accumulate until a whole version is due.
-    this.#credit = Math.min(this.#credit + (this.settings.backgroundJudgeRate * TICK_MS) / 1000, Math.max(1, this.settings.backgroundJudgeRate));
-    const due = Math.floor(this.#credit);
+    if (this.#running) return;
+    const { due, credit } = backgroundPace({
+      rate: this.settings.backgroundJudgeRate,
+      credit: this.#credit,
+      tickMs: TICK_MS,
+      clientWaiting: Date.now() - this.demand.lastDemandAt < YIELD_MS,
+      hostBusy: this.hostCpu.busyShare(),
+      maxHostBusy: this.settings.backgroundMaxHostBusy,
+    });
+    this.#credit = credit;
     if (due === 0) return;
     this.#running = this.dataSource
       .transaction((tx) => upstreamBacklog.releaseNewest(tx, due))

@@ -36,7 +36,7 @@ describe('ingest: reading packages through from the upstream', () => {
     });
     afterAll(() => ingest.stop());
 
-    it('records every verified version, lists them all with the dist-tags, and sends the tagged one to the pipeline at once', async () => {
+    it('records every verified version, lists them all with the dist-tags, and hands each to the pipeline only when asked for', async () => {
       const reply = await ingest.fetch('plain');
       expect(reply.outcome).toMatchObject({ case: 'accepted', value: { versions: [{ newlyRecorded: true }, { newlyRecorded: true }] } });
       const row = await ingest.versionRow('plain', '1.0.0');
@@ -46,16 +46,16 @@ describe('ingest: reading packages through from the upstream', () => {
       expect(listed).toHaveLength(1);
       expect(listed[0].message).toMatchObject({ name: 'plain', distTags: { latest: '1.1.0' } });
       expect((listed[0].message.versions as Array<{ version: string }>).map((v) => v.version).sort()).toEqual(['1.0.0', '1.1.0']);
-      // `latest` is judged now; 1.0.0 waits until a client asks for it.
-      const ingested = (await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested');
-      expect(ingested.map((r) => r.message.version)).toEqual(['1.1.0']);
-      expect(ingested[0].message).toMatchObject({ source: 2, upstream: upstream.url.replace(/\/$/, ''), upstreamSignatures: [{ keyid: upstream.keyId }] });
+      // Nothing is judged until a client asks (a tarball, or a view reading what `latest` names).
+      expect((await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested')).toEqual([]);
+      expect((await ingest.judge('plain', '1.1.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: true } });
       expect((await ingest.judge('plain', '1.0.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: true } });
       expect((await ingest.judge('plain', '1.0.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: false } });
       expect((await ingest.judge('plain', '1.1.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: false } });
       expect((await ingest.judge('plain', '9.9.9')).outcome).toMatchObject({ case: 'rejected', value: { code: 'INGEST_VERSION_NOT_FOUND' } });
       const judged = (await ingest.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested' && r.message.name === 'plain');
       expect(judged.map((r) => r.message.version)).toEqual(['1.1.0', '1.0.0']);
+      expect(judged[0].message).toMatchObject({ source: 2, upstream: upstream.url.replace(/\/$/, ''), upstreamSignatures: [{ keyid: upstream.keyId }] });
       // The deferred event is the one that was listed, byte for byte in meaning.
       expect(judged[1].message).toEqual((listed[0].message.versions as Array<{ version: string }>).find((v) => v.version === '1.0.0'));
       const verification: Array<{ verification: string; upstream_keyid: string }> = await ingest.service.dataSource.query(
@@ -82,7 +82,9 @@ describe('ingest: reading packages through from the upstream', () => {
       expect(upstream.requestsFor('/busy').filter((r) => r.kind === 'packument')).toHaveLength(1);
       const events = (await ingest.outbox()).filter((r) => r.message.name === 'busy');
       expect(events.filter((r) => r.subject === 'registry.evt.version.listed')).toHaveLength(1);
-      expect(events.filter((r) => r.subject === 'registry.evt.version.ingested').map((r) => r.message.version)).toEqual(['2.0.0']);
+      expect((await ingest.judge('busy', '2.0.0')).outcome).toMatchObject({ case: 'accepted', value: { expedited: true } });
+      const judged = (await ingest.outbox()).filter((r) => r.message.name === 'busy' && r.subject === 'registry.evt.version.ingested');
+      expect(judged.map((r) => r.message.version)).toEqual(['2.0.0']);
     });
 
     it('never asks the upstream about internal scopes', async () => {
@@ -180,20 +182,18 @@ describe('ingest: reading packages through from the upstream', () => {
     });
   });
 
-  it('judges the versions nobody asked for in the background, newest publication first, at the configured rate', async () => {
+  it('judges the versions nobody asked for in the background, what a dist-tag names first, then newest publication first, at the configured rate', async () => {
     const versions = ['1.0.0', '1.1.0', '1.2.0', '2.0.0'].map((version, i) => ({ version, publishedAt: new Date(Date.now() - (10 - i) * HOUR) }));
-    upstream.addPackage({ name: 'history', versions, distTags: { latest: '1.2.0', next: '2.0.0' } });
-    const background = await startIngest({ PALISADE_UPSTREAM_URL: upstream.url, PALISADE_UPSTREAM_BACKGROUND_RATE: '4' });
+    upstream.addPackage({ name: 'history', versions, distTags: { latest: '1.1.0', next: '2.0.0' } });
+    const background = await startIngest({ PALISADE_UPSTREAM_URL: upstream.url, PALISADE_UPSTREAM_BACKGROUND_RATE: '4', PALISADE_UPSTREAM_BACKGROUND_MAX_CPU: '100' });
     try {
       expect((await background.fetch('history')).outcome.case).toBe('accepted');
       const ingestedOf = async () => (await background.outbox()).filter((r) => r.subject === 'registry.evt.version.ingested').map((r) => r.message.version);
-      // Both tags at once; then 1.1.0 before 1.0.0, one a quarter second.
+      // The tagged ones first (1.1.0 before the newer, untagged 1.2.0), each group newest first, one a quarter second.
       await waitFor(async () => (await ingestedOf()).length === 4, { timeoutMs: 10_000, message: 'every version handed to the pipeline' });
-      const order = await ingestedOf();
-      expect(order.slice(0, 2).sort()).toEqual(['1.2.0', '2.0.0']);
-      expect(order.slice(2)).toEqual(['1.1.0', '1.0.0']);
+      expect(await ingestedOf()).toEqual(['2.0.0', '1.1.0', '1.2.0', '1.0.0']);
       const listed = (await background.outbox()).find((r) => r.subject === 'registry.evt.version.listed');
-      expect(listed?.message.distTags).toEqual({ latest: '1.2.0', next: '2.0.0' });
+      expect(listed?.message.distTags).toEqual({ latest: '1.1.0', next: '2.0.0' });
     } finally {
       await background.stop();
     }

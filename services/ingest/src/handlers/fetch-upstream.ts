@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@palisade/config';
 import { Events, Severity, VersionSource, encodeMessage, timestampFromDate, type FetchReplySchema, type FetchRequest, type VersionIngestedSchema } from '@palisade/contracts';
 import { isPalisadeError, isRetryable } from '@palisade/errors';
-import { addAllToOutbox, addToOutbox, type OutboxEvent } from '@palisade/messaging';
+import { addAllToOutbox, addToOutbox } from '@palisade/messaging';
 import { validatePackageName } from '@palisade/npm-tarball';
 import { DATA_SOURCE, LOGGER } from '@palisade/platform';
 import { integrityToKey } from '@palisade/storage';
@@ -12,7 +12,7 @@ import { SingleFlight, checkUpstreamSignature, isInternalName, type PackumentRes
 import { IngestRejected, IngestRejectionCode, acceptedOrRejected } from '../domain/ingest-rejection';
 import { parseUpstreamPackument, type UpstreamPackument, type UpstreamVersion } from '../domain/upstream-packument';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.config';
-import { ingestedEvent, upstreamBacklog, type BacklogEntry } from '../store/upstream-backlog';
+import { upstreamBacklog, type BacklogEntry } from '../store/upstream-backlog';
 import { upstreamStore, type UpstreamVersionRow } from '../store/upstream-store';
 import { versionStore } from '../store/version-store';
 import { raiseSecurityAlert } from './security-alert';
@@ -38,10 +38,11 @@ interface Judged {
 /**
  * `registry.cmd.ingest.fetch`: reads a package through from the upstream. Each listed version is
  * checked (valid, sha512 integrity, upstream signature by a trusted key where the upstream signs)
- * and new ones are recorded and listed (`version.listed`, with the upstream's dist-tags). Versions
- * a dist-tag names go to the pipeline at once with their `version.ingested` event, exactly as
- * publishes do; the others wait in the backlog until a client asks for their bytes (`judge`) or
- * the background queue reaches them, so one large package never queues the pipeline for minutes.
+ * and new ones are recorded and listed (`version.listed`, with the upstream's dist-tags). Each waits
+ * in the backlog with its `version.ingested` event until a client asks for it (`judge`: its bytes in
+ * a view that judges on demand, or what a dist-tag names in a view that needs a verdict first) or
+ * the background queue reaches it (tagged versions first): a cold install's pipeline judges what it
+ * installs, not every package's `latest` besides, and one large package never queues it for minutes.
  * Bytes come later, on first request. Recorded versions whose upstream integrity changed, or that the
  * upstream no longer lists, are flagged and alerted, never changed: what was recorded stays served.
  */
@@ -132,7 +133,6 @@ export class FetchUpstream {
       const rows: UpstreamVersionRow[] = [];
       const fresh: Array<MessageInitShape<typeof VersionIngestedSchema>> = [];
       const tagged = new Set(Object.values(packument.distTags));
-      const now: OutboxEvent[] = [];
       const deferred: BacklogEntry[] = [];
       for (const v of judged.verified) {
         const known = recorded.get(v.upstream.version);
@@ -140,16 +140,14 @@ export class FetchUpstream {
           const { row, event } = this.#recorded(name, v, packument.latest === v.upstream.version);
           rows.push(row);
           fresh.push(event);
+          // Judged when a client asks for it, or in the background (what a dist-tag names first).
           const data = encodeMessage(Events.versionIngested.schema, event);
-          // What `npm install <name>` and `<name>@<tag>` resolve to is judged at once; the rest when asked for, or in the background.
-          if (tagged.has(v.upstream.version)) now.push(ingestedEvent(name, v.upstream.version, data));
-          else deferred.push({ name, version: v.upstream.version, publishedAt: row.publishedAt, event: data });
+          deferred.push({ name, version: v.upstream.version, publishedAt: row.publishedAt, tagged: tagged.has(v.upstream.version), event: data });
           recordedNow.add(v.upstream.version);
         }
         else if (known.integrity !== v.upstream.integrity) await this.#tampered(tx, name, known.version, known.integrity, v.upstream.integrity);
       }
       await upstreamStore.insertVersions(tx, rows);
-      await addAllToOutbox(tx, now);
       await upstreamBacklog.add(tx, deferred);
       await this.#list(tx, name, fresh, packument.distTags);
       for (const { upstream, reason } of judged.refused) {

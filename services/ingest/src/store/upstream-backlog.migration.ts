@@ -25,3 +25,25 @@ export class IngestUpstreamBacklog1771000000100 implements MigrationInterface {
     await runner.query(`DROP TABLE ${quotedSchemaOf(runner)}.upstream_backlog`);
   }
 }
+
+/**
+ * What a dist-tag names waits in the backlog too (judged when asked for, or first in the
+ * background queue) instead of going to the pipeline when the package is read through.
+ */
+export class IngestUpstreamBacklogTagged1771000000200 implements MigrationInterface {
+  name = 'IngestUpstreamBacklogTagged1771000000200';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`ALTER TABLE ${s}.upstream_backlog ADD COLUMN tagged boolean NOT NULL DEFAULT false`);
+    await runner.query(`DROP INDEX ${s}.upstream_backlog_newest`);
+    await runner.query(`CREATE INDEX upstream_backlog_next ON ${s}.upstream_backlog (tagged DESC, published_at DESC, name, version)`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    const s = quotedSchemaOf(runner);
+    await runner.query(`DROP INDEX ${s}.upstream_backlog_next`);
+    await runner.query(`CREATE INDEX upstream_backlog_newest ON ${s}.upstream_backlog (published_at DESC, name, version)`);
+    await runner.query(`ALTER TABLE ${s}.upstream_backlog DROP COLUMN tagged`);
+  }
+}

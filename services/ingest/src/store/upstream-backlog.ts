@@ -7,6 +7,8 @@ export interface BacklogEntry {
   name: string;
   version: string;
   publishedAt: Date;
+  /** A dist-tag names it: the background queue takes it first. */
+  tagged: boolean;
   /** The encoded `version.ingested` event of the version. */
   event: Uint8Array;
 }
@@ -21,9 +23,9 @@ export const upstreamBacklog = {
   async add(tx: EntityManager, entries: readonly BacklogEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await tx.query(
-      `INSERT INTO ${quotedSchemaOf(tx.connection)}.upstream_backlog (name, version, published_at, event)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bytea[]) ON CONFLICT (name, version) DO NOTHING`,
-      [entries.map((e) => e.name), entries.map((e) => e.version), entries.map((e) => e.publishedAt), entries.map((e) => Buffer.from(e.event))],
+      `INSERT INTO ${quotedSchemaOf(tx.connection)}.upstream_backlog (name, version, published_at, tagged, event)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::boolean[], $5::bytea[]) ON CONFLICT (name, version) DO NOTHING`,
+      [entries.map((e) => e.name), entries.map((e) => e.version), entries.map((e) => e.publishedAt), entries.map((e) => e.tagged), entries.map((e) => Buffer.from(e.event))],
     );
   },
 
@@ -40,14 +42,14 @@ export const upstreamBacklog = {
   },
 
   /**
-   * Hands the `limit` most recently published waiting versions to the pipeline. Rows another
-   * replica is handing over are skipped, not waited for.
+   * Hands `limit` waiting versions to the pipeline: those a dist-tag names first, then the most
+   * recently published. Rows another replica is handing over are skipped, not waited for.
    */
   async releaseNewest(tx: EntityManager, limit: number): Promise<number> {
     const s = quotedSchemaOf(tx.connection);
     const rows: Array<{ name: string; version: string; event: Buffer }> = await tx.query(
       `WITH gone AS (DELETE FROM ${s}.upstream_backlog WHERE (name, version) IN (
-         SELECT name, version FROM ${s}.upstream_backlog ORDER BY published_at DESC, name, version LIMIT $1 FOR UPDATE SKIP LOCKED)
+         SELECT name, version FROM ${s}.upstream_backlog ORDER BY tagged DESC, published_at DESC, name, version LIMIT $1 FOR UPDATE SKIP LOCKED)
        RETURNING name, version, event) SELECT name, version, event FROM gone`,
       [limit],
     );

@@ -75,10 +75,10 @@ export class Attester {
   async record(tx: EntityManager, prepared: PreparedAttestation): Promise<void> {
     const s = quotedSchemaOf(tx.connection);
     const { name, version, integrity } = prepared.subject;
-    const { index, receipt } = await this.log.appendWithReceipt(tx, 'attestation', attestationEntry(prepared.envelope), prepared.key);
-    await tx.query(
-      `INSERT INTO ${s}.attestations (name, version, slot, integrity, predicate_type, envelope, log_index, log_entry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [name, version, prepared.slot, integrity, prepared.predicateType, JSON.stringify(prepared.envelope), index, JSON.stringify(receipt)],
-    );
+    await this.log.appendWithReceipt(tx, 'attestation', attestationEntry(prepared.envelope), prepared.key, (index, receipt, first) => ({
+      sql: `INSERT INTO ${s}.attestations (name, version, slot, integrity, predicate_type, envelope, log_index, log_entry)
+            VALUES (${Array.from({ length: 8 }, (_, i) => `$${first + i}`).join(', ')})`,
+      params: [name, version, prepared.slot, integrity, prepared.predicateType, JSON.stringify(prepared.envelope), index, JSON.stringify(receipt)],
+    }));
   }
 }

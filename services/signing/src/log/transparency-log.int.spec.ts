@@ -10,6 +10,7 @@ import {
   timestampFromDate,
   type CommandDefinition,
 } from '@palisade/contracts';
+import type { MigrationInterface } from 'typeorm';
 import { EmbeddedBus } from '@palisade/messaging';
 import type { RunningService } from '@palisade/platform';
 import { runCleanups, waitFor } from '@palisade/testing';
@@ -27,6 +28,7 @@ import {
   type InclusionReceipt,
 } from '@palisade/transparency-log';
 import { integrityOf, startSigning, type SigningHarness } from '../__fixtures__/signing-harness';
+import { SigningLogHead1766000000130 } from '../store/log-head.migration';
 import { SigningLogNodes1766000000120 } from '../store/log-nodes.migration';
 import { KeyRingService } from '../keys/key-ring.service';
 import { TransparencyLog } from './transparency-log';
@@ -214,12 +216,15 @@ describe('attestations and the transparency log (signing service, embedded bus)'
     const [leaf]: Array<{ entry: Buffer }> = await service.dataSource.query(`SELECT entry FROM log_leaves WHERE leaf_index = 0`);
     const forged = Buffer.from(leaf.entry.toString('utf8').replace('"name":"@acme/att"', '"name":"@acme/evil"'));
     expect(forged.equals(leaf.entry)).toBe(false);
-    // A thorough forger rewrites the hash and every stored subtree above it too, so the stored tree is self-consistent.
+    // A thorough forger rewrites the hash, every stored subtree above it and the head's frontier too, so the stored tree is self-consistent.
     await service.dataSource.query(`UPDATE log_leaves SET entry = $1, leaf_hash = $2 WHERE leaf_index = 0`, [forged, leafHash(forged)]);
     const hashes: Array<{ leaf_hash: Buffer }> = await service.dataSource.query(`SELECT leaf_hash FROM log_leaves ORDER BY leaf_index`);
     for (const node of treeNodes(hashes.map((h) => h.leaf_hash))) {
       await service.dataSource.query(`UPDATE log_nodes SET hash = $3 WHERE level = $1 AND idx = $2`, [node.level, node.index, node.hash]);
     }
+    await service.dataSource.query(
+      `UPDATE log_head h SET hashes = ARRAY(SELECT n.hash FROM unnest(h.levels) WITH ORDINALITY AS f(level, i) JOIN log_nodes n ON n.level = f.level AND n.idx = (h.size >> f.level) - 1 ORDER BY f.i)`,
+    );
     expect(await service.app.get(TransparencyLog).audit()).toMatchObject({ mismatched: [], unexpected: [] });
     const sameSize = verifyCheckpoint(await checkpoint(), publicKey(), 'palisade');
     expect(sameSize.treeSize).toBe(older.treeSize);
@@ -249,19 +254,53 @@ describe('attestations and the transparency log (signing service, embedded bus)'
     }
   });
 
-  it('backfills the nodes of existing leaves in one pass (the log_nodes migration)', async () => {
-    const head = await checkpoint();
-    const before: Array<{ level: number; idx: string; hash: Buffer }> = await service.dataSource.query(`SELECT level, idx, hash FROM log_nodes ORDER BY level, idx`);
-    await service.dataSource.query(`DROP TABLE log_nodes`);
+  /** Drops a table and runs the migration that made it again, on the log as it stands. */
+  async function rebuild(table: string, migration: MigrationInterface): Promise<void> {
+    await service.dataSource.query(`DROP TABLE ${table}`);
     const runner = service.dataSource.createQueryRunner();
     try {
-      await new SigningLogNodes1766000000120().up(runner);
+      await migration.up(runner);
     } finally {
       await runner.release();
     }
+  }
+
+  it('backfills the nodes of existing leaves in one pass (the log_nodes migration)', async () => {
+    const head = await checkpoint();
+    const before: Array<{ level: number; idx: string; hash: Buffer }> = await service.dataSource.query(`SELECT level, idx, hash FROM log_nodes ORDER BY level, idx`);
+    await rebuild('log_nodes', new SigningLogNodes1766000000120());
     expect(await service.dataSource.query(`SELECT level, idx, hash FROM log_nodes ORDER BY level, idx`)).toEqual(before);
     expect(await service.app.get(TransparencyLog).audit()).toMatchObject({ size: 8, mismatched: [], unexpected: [] });
     expect(await checkpoint()).toBe(head);
+  });
+
+  it('fills the head row from existing leaves and nodes (the log_head migration), and appends go on from it', async () => {
+    const head = await checkpoint();
+    const before: unknown[] = await service.dataSource.query(`SELECT size, levels, hashes FROM log_head`);
+    await rebuild('log_head', new SigningLogHead1766000000130());
+    expect(await service.dataSource.query(`SELECT size, levels, hashes FROM log_head`)).toEqual(before);
+    expect(await checkpoint()).toBe(head);
+    const log = service.app.get(TransparencyLog);
+    await service.dataSource.transaction((tx) => log.append(tx, 'attestation', Buffer.from('after the head migration')));
+    expect(await log.audit()).toMatchObject({ size: 9, mismatched: [], unexpected: [] });
+  });
+
+  it('keeps leaf indexes gapless and the tree whole under concurrent appends, some of them rolled back', async () => {
+    const log = service.app.get(TransparencyLog);
+    const start = await log.size();
+    const rolledBack = new Error('rolled back on purpose');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 24 }, (_, i) =>
+        service.dataSource.transaction(async (tx) => {
+          await log.append(tx, 'attestation', Buffer.from(JSON.stringify({ concurrent: i })));
+          if (i % 4 === 0) throw rolledBack;
+        }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason)).toEqual(Array(6).fill(rolledBack));
+    const indexes: Array<{ leaf_index: string }> = await service.dataSource.query(`SELECT leaf_index FROM log_leaves WHERE leaf_index >= $1 ORDER BY leaf_index`, [start]);
+    expect(indexes.map((r) => Number(r.leaf_index))).toEqual(Array.from({ length: 18 }, (_, i) => start + i));
+    expect(await log.audit()).toMatchObject({ size: start + 18, mismatched: [], unexpected: [] });
   });
 
   it('keeps equal to the in-memory tree over a few hundred appends: roots and proofs at random sizes, which verify', async () => {
@@ -271,14 +310,14 @@ describe('attestations and the transparency log (signing service, embedded bus)'
     }
     const rows: Array<{ leaf_hash: Buffer }> = await service.dataSource.query(`SELECT leaf_hash FROM log_leaves ORDER BY leaf_index`);
     const reference = new MerkleTree(rows.map((r) => r.leaf_hash));
-    expect(reference.size).toBe(308);
+    expect(reference.size).toBe(327);
     let seed = 0x7109;
     const below = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed % n;
     };
     const manager = service.dataSource.manager;
-    for (const n of [1, 2, 63, 64, 65, 128, 255, 256, 257, 308, ...Array.from({ length: 12 }, () => 1 + below(308))]) {
+    for (const n of [1, 2, 63, 64, 65, 128, 255, 256, 257, 327, ...Array.from({ length: 12 }, () => 1 + below(327))]) {
       const root = reference.root(n);
       const i = below(n);
       const tree = await log.tree(manager, n, [...NodeTree.keysForRoot(n), ...NodeTree.keysForInclusion(i, n)]);
@@ -290,7 +329,7 @@ describe('attestations and the transparency log (signing service, embedded bus)'
       expect(proof).toEqual(reference.consistencyProof(m, n));
       if (m > 0) expect(() => verifyConsistency(m, n, reference.root(m), root, proof)).not.toThrow();
     }
-    expect(await log.audit()).toMatchObject({ size: 308, mismatched: [], unexpected: [] });
+    expect(await log.audit()).toMatchObject({ size: 327, mismatched: [], unexpected: [] });
   });
 
   it('answers from appendWithReceipt the receipt a later read of the stored tree gives, and stores its checkpoint, at sizes of every shape', async () => {
@@ -299,11 +338,11 @@ describe('attestations and the transparency log (signing service, embedded bus)'
     for (let i = 0; i < 70; i++) {
       const entry = Buffer.from(JSON.stringify({ withReceipt: i }));
       const { index, receipt } = await service.dataSource.transaction((tx) => keyRing.withActiveKey(tx, (key) => log.appendWithReceipt(tx, 'attestation', entry, key)));
-      expect(index).toBe(308 + i);
+      expect(index).toBe(327 + i);
       expect(verifyInclusionReceipt(leafHash(entry), receipt, publicKey(), 'palisade')).toMatchObject({ treeSize: index + 1 });
       // The same note comes back: the checkpoint was stored with the leaf, not signed again.
       expect(await service.dataSource.transaction((tx) => keyRing.withActiveKey(tx, (key) => log.receipt(tx, index, key)))).toEqual(receipt);
     }
-    expect(await log.audit()).toMatchObject({ size: 378, mismatched: [], unexpected: [] });
+    expect(await log.audit()).toMatchObject({ size: 397, mismatched: [], unexpected: [] });
   });
 });

@@ -22,16 +22,28 @@ import { KeyRingService } from '../keys/key-ring.service';
 import { SigningError } from '../signing-error';
 import type { LogEntryKind } from './log-entries';
 
-/** Serialises appends: leaf indexes are positions in the tree, so they must be gapless. */
-const LOG_LOCK = `hashtext('palisade.signing.transparency-log')`;
 /** Parameters $1–$4: index, leaf hash, entry, kind. */
 const insertLeaf = (s: string) => `INSERT INTO ${s}.log_leaves (leaf_index, leaf_hash, entry, kind) VALUES ($1, $2, $3, $4)`;
 /** Parameters $5–$7: levels, indexes, hashes. */
 const insertNodes = (s: string) => `INSERT INTO ${s}.log_nodes (level, idx, hash) SELECT * FROM unnest($5::smallint[], $6::bigint[], $7::bytea[])`;
+/** Parameters $8–$9: the head's frontier levels and hashes after the leaf (its size is $1 + 1). */
+const moveHead = (s: string) => `UPDATE ${s}.log_head SET size = $1 + 1, levels = $8::smallint[], hashes = $9::bytea[] WHERE only_row`;
 
 function nodeColumns(nodes: readonly TreeNode[]): [number[], string[], Buffer[]] {
   return [nodes.map((n) => n.level), nodes.map((n) => String(n.index)), nodes.map((n) => n.hash)];
 }
+
+/** A head's frontier as the head row keeps it: levels and hashes (indexes follow from the size). */
+function frontierColumns(frontier: readonly TreeNode[]): [number[], Buffer[]] {
+  return [frontier.map((n) => n.level), frontier.map((n) => n.hash)];
+}
+
+/**
+ * A row written in the append's own statement, which knows the leaf's index and receipt (the log
+ * lock is held until commit: a statement saved is one every other append stops waiting for). Its
+ * placeholders start at `first`.
+ */
+export type RowAlongside = (index: number, receipt: InclusionReceipt, first: number) => { sql: string; params: unknown[] };
 
 export interface StoredLeaf {
   index: number;
@@ -75,9 +87,9 @@ export class TransparencyLog {
 
   /** Appends one leaf and its completed nodes in `tx` and answers its index; the lock is held until `tx` ends. */
   async append(tx: EntityManager, kind: LogEntryKind, entry: Buffer): Promise<number> {
-    const { index, hash, completed } = await this.nextLeaf(tx, entry);
+    const { index, hash, completed, next } = await this.nextLeaf(tx, entry);
     const s = quotedSchemaOf(tx.connection);
-    await tx.query(`WITH leaf AS (${insertLeaf(s)}) ${insertNodes(s)}`, [index, hash, entry, kind, ...nodeColumns(completed)]);
+    await tx.query(`WITH leaf AS (${insertLeaf(s)}), head AS (${moveHead(s)}) ${insertNodes(s)}`, [index, hash, entry, kind, ...nodeColumns(completed), ...frontierColumns(next)]);
     return index;
   }
 
@@ -87,26 +99,34 @@ export class TransparencyLog {
    * signed checkpoint are written in one statement: appends are serialised, so every round trip
    * saved here is one every other append stops waiting for.
    */
-  async appendWithReceipt(tx: EntityManager, kind: LogEntryKind, entry: Buffer, key: RegistryKeyState): Promise<{ index: number; receipt: InclusionReceipt }> {
-    const { index, hash, completed, frontier } = await this.nextLeaf(tx, entry);
+  async appendWithReceipt(
+    tx: EntityManager,
+    kind: LogEntryKind,
+    entry: Buffer,
+    key: RegistryKeyState,
+    alongside?: RowAlongside,
+  ): Promise<{ index: number; receipt: InclusionReceipt }> {
+    const { index, hash, completed, frontier, next } = await this.nextLeaf(tx, entry);
     const treeSize = index + 1;
     const tree = new NodeTree(treeSize, [...frontier, ...completed]);
     const root = tree.root();
     const note = await signCheckpoint({ origin: LOG_ORIGIN, treeSize, rootHash: root.toString('base64') }, this.signerFor(key));
+    const receipt = createInclusionReceipt(tree, index, note);
     const s = quotedSchemaOf(tx.connection);
+    const row = alongside?.(index, receipt, 13);
     await tx.query(
-      `WITH leaf AS (${insertLeaf(s)}), nodes AS (${insertNodes(s)})
-       INSERT INTO ${s}.log_checkpoints (tree_size, root_hash, keyid, note) VALUES ($8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-      [index, hash, entry, kind, ...nodeColumns(completed), treeSize, root, key.keyid, note],
+      `WITH leaf AS (${insertLeaf(s)}), nodes AS (${insertNodes(s)}), head AS (${moveHead(s)})${row ? `, alongside AS (${row.sql})` : ''}
+       INSERT INTO ${s}.log_checkpoints (tree_size, root_hash, keyid, note) VALUES ($1 + 1, $10, $11, $12) ON CONFLICT DO NOTHING`,
+      [index, hash, entry, kind, ...nodeColumns(completed), ...frontierColumns(next), root, key.keyid, note, ...(row?.params ?? [])],
     );
-    return { index, receipt: createInclusionReceipt(tree, index, note) };
+    return { index, receipt };
   }
 
   /**
    * The next leaf's index and the nodes it completes (their left siblings are frontier nodes: the
    * perfect subtrees that make up the tree, one per set bit of its size).
    */
-  private async nextLeaf(tx: EntityManager, entry: Buffer): Promise<{ index: number; hash: Buffer; completed: TreeNode[]; frontier: TreeNode[] }> {
+  private async nextLeaf(tx: EntityManager, entry: Buffer): Promise<{ index: number; hash: Buffer; completed: TreeNode[]; frontier: TreeNode[]; next: TreeNode[] }> {
     const { size: index, frontier } = this.heads.get(tx) ?? (await this.lockedHead(tx));
     const byKey = new Map(frontier.map((n) => [`${n.level}/${n.index}`, n.hash]));
     const hash = leafHash(entry);
@@ -117,29 +137,23 @@ export class TransparencyLog {
     });
     // The new top node replaces the frontier nodes below it (they were its left siblings).
     const top = completed[completed.length - 1];
-    if (tx.queryRunner?.isTransactionActive) this.heads.set(tx, { size: index + 1, frontier: [...frontier.filter((n) => n.level > top.level), top] });
-    return { index, hash, completed, frontier };
+    const next = [...frontier.filter((n) => n.level > top.level), top];
+    if (tx.queryRunner?.isTransactionActive) this.heads.set(tx, { size: index + 1, frontier: next });
+    return { index, hash, completed, frontier, next };
   }
 
-  /** Takes the log lock and reads the size and frontier, in two round trips. */
+  /** Locks the log's head row and reads its size and frontier, in one round trip (held until `tx` ends). */
   private async lockedHead(tx: EntityManager): Promise<{ size: number; frontier: TreeNode[] }> {
     const s = quotedSchemaOf(tx.connection);
-    await tx.query(`SELECT pg_advisory_xact_lock(${LOG_LOCK})`);
-    const rows: Array<{ size: string; level: number | null; hash: Buffer | null }> = await tx.query(
-      `WITH t AS (SELECT coalesce(max(leaf_index) + 1, 0)::bigint AS n FROM ${s}.log_leaves)
-       SELECT t.n::text AS size, k.level, node.hash
-         FROM t
-         LEFT JOIN LATERAL (SELECT l::smallint AS level FROM generate_series(0, 62) AS l WHERE ((t.n >> l) & 1) = 1) k ON true
-         LEFT JOIN ${s}.log_nodes node ON node.level = k.level AND node.idx = (t.n >> k.level) - 1`,
-    );
+    const rows: Array<{ size: string; levels: number[]; hashes: Array<Buffer | null> }> = await tx.query(`SELECT size::text AS size, levels, hashes FROM ${s}.log_head WHERE only_row FOR UPDATE`);
+    if (rows.length === 0) throw new Error('the transparency log has no head row: the log_head migration did not run');
     const size = Number(rows[0].size);
-    const frontier: TreeNode[] = [];
-    for (const row of rows) {
-      if (row.level === null) continue;
-      const nodeIndex = Math.floor(size / 2 ** row.level) - 1;
-      if (!row.hash) throw new Error(`the transparency log has no node ${row.level}/${nodeIndex}: log_nodes is behind log_leaves`);
-      frontier.push({ level: row.level, index: nodeIndex, hash: row.hash });
-    }
+    const frontier = rows[0].levels.map((level, i): TreeNode => {
+      const nodeIndex = Math.floor(size / 2 ** level) - 1;
+      const hash = rows[0].hashes[i];
+      if (!hash) throw new Error(`the transparency log has no node ${level}/${nodeIndex}: log_nodes is behind log_leaves`);
+      return { level, index: nodeIndex, hash };
+    });
     return { size, frontier };
   }
 
