@@ -126,3 +126,32 @@ describe('embedded bus ack floor', () => {
     await sub?.stop();
   });
 });
+
+describe('embedded bus idle polling', () => {
+  const schema = `bus_idle_poll_${process.pid}`;
+  let bus: EmbeddedBus;
+
+  beforeAll(async () => {
+    // An idle poll far longer than the test: only wake-ups can deliver in time.
+    bus = await EmbeddedBus.open({ url, schema, pollIntervalMs: 50, idlePollIntervalMs: 120_000 });
+    await bus.provision([{ name: 'IDLE', subjects: ['idle.>'] }]);
+  });
+  afterAll(async () => {
+    await bus.close();
+    await dropSchemas(url, schema);
+  });
+
+  it('delivers a publish at once and a retry when it falls due, without waiting for the idle poll', async () => {
+    const attempts: number[] = [];
+    const sub = await bus.consume({ durable: 'idle-reader', stream: 'IDLE', filterSubject: 'idle.>', maxDeliver: 3, backoffMs: [400], ackWaitMs: 5_000 }, async (m) => {
+      attempts.push(m.attempt);
+      if (m.attempt === 1) throw new Error('first attempt fails');
+    });
+    // Let the consumer's first drain find nothing, so it sleeps the idle poll.
+    await new Promise((r) => setTimeout(r, 300));
+    await bus.publish({ id: randomUUID(), subject: 'idle.one', schema: 'test.v1.Text', data: new Uint8Array([1]) });
+    await waitFor(() => attempts.length === 2, { timeoutMs: 10_000, message: 'the message and its retry delivered' });
+    expect(attempts).toEqual([1, 2]);
+    await sub.stop();
+  });
+});

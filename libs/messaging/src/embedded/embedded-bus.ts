@@ -15,16 +15,27 @@ import { MESSAGE_ROW } from './message-row';
 import { handleInConsumerSpan } from '../trace-context';
 import { EmbeddedBusInit1764000000000, EmbeddedBusDeliveryState1764000000002 } from './embedded-bus.migration';
 import { InProcessCommands } from './in-process-commands';
+import { pollDelay } from './poll-delay';
+import { WakeSignal } from './wake-signal';
 
 export interface EmbeddedBusOptions {
   /** PostgreSQL URL; the bus keeps its log in its own schema there, so it survives restarts. */
   url: string;
   schema?: string;
-  /** How often idle consumers look for due redeliveries and expired leases. */
+  /** How often a consumer looks again while it has deliveries in hand or the database is away (default 250 ms). */
   pollIntervalMs?: number;
+  /**
+   * How often an idle consumer looks for messages another process wrote (this process's own
+   * publishes and retries wake it on time). Default 5 s; `pollIntervalMs` when only that is given,
+   * for processes that share the bus with others and want their messages soon.
+   */
+  idlePollIntervalMs?: number;
   /** How often the streams' `maxAgeMs` / `maxBytes` limits are applied (default 60 s). */
   retentionIntervalMs?: number;
 }
+
+/** How often a consumer that handled nothing moves its ack floor. */
+const IDLE_FLOOR_MS = 10_000;
 
 interface ClaimedRow {
   seq: string;
@@ -51,6 +62,8 @@ export class EmbeddedBus implements MessageBus {
   /** Per consumer: the last sequence number allocated at its previous floor move, and the transactions then in flight. */
   private readonly horizons = new Map<string, { limit: string; inFlight: string[] }>();
   private readonly floorMovedAt = new Map<string, number>();
+  /** Per consumer: when the retries this process scheduled fall due. */
+  private readonly retriesDue = new Map<string, number[]>();
   private readonly notices = new DeadLetterNotices();
   private deadLetterQueue?: DeadLetterQueue;
   private reachable = true;
@@ -63,6 +76,7 @@ export class EmbeddedBus implements MessageBus {
     private readonly db: DataSource,
     private readonly schema: string,
     private readonly pollIntervalMs: number,
+    private readonly idlePollIntervalMs: number,
     retentionIntervalMs: number,
   ) {
     this.retention = setInterval(() => {
@@ -76,7 +90,8 @@ export class EmbeddedBus implements MessageBus {
   static async open(options: EmbeddedBusOptions): Promise<EmbeddedBus> {
     const schema = options.schema ?? 'palisade_bus';
     const db = await openServiceStore({ url: options.url, schema, migrations: [EmbeddedBusInit1764000000000, EmbeddedBusDeliveryState1764000000002], applicationName: 'palisade-embedded-bus' });
-    return new EmbeddedBus(db, `"${schema}"`, options.pollIntervalMs ?? 250, options.retentionIntervalMs ?? 60_000);
+    const idlePollIntervalMs = options.idlePollIntervalMs ?? options.pollIntervalMs ?? 5_000;
+    return new EmbeddedBus(db, `"${schema}"`, options.pollIntervalMs ?? 250, idlePollIntervalMs, options.retentionIntervalMs ?? 60_000);
   }
 
   async provision(streams: readonly StreamSpec[]): Promise<void> {
@@ -130,31 +145,38 @@ export class EmbeddedBus implements MessageBus {
     let running = true;
     /** Deliveries in their handler: at most `spec.concurrency` (default 1, one at a time in order). */
     const inFlight = new Set<Promise<void>>();
-    let wake: () => void = () => undefined;
+    // A publish while the loop drains is not lost: its query may have run before the message was there.
+    const signal = new WakeSignal();
     // Only a message this consumer takes wakes it: a stream has many consumers, and a drain query
     // per consumer per message was most of the bus's work (subject unknown: wake to be safe).
     const onPublish = (subject?: string) => {
-      if (subject === undefined || subjectMatches(spec.filterSubject, subject)) wake();
+      if (subject === undefined || subjectMatches(spec.filterSubject, subject)) signal.wake();
     };
     this.wakeups.on(spec.stream, onPublish);
     const loop = (async () => {
       while (running && !this.closed) {
         let handled = 0;
+        let reached = true;
+        signal.reset();
+        const drainStartedAt = Date.now();
         try {
           handled = await this.drainOnce(spec, filter, handler, inFlight);
           this.reachable = true;
         } catch {
           // The database is away: keep the loop alive and try again after the poll interval.
           this.reachable = false;
+          reached = false;
         }
         if (handled === 0 && running) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.pollIntervalMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
+          const delay = pollDelay({
+            now: Date.now(),
+            inFlight: inFlight.size,
+            reachable: reached,
+            retryDueAt: this.nextRetryDue(spec.durable, drainStartedAt),
+            pollMs: this.pollIntervalMs,
+            idlePollMs: this.idlePollIntervalMs,
           });
+          await signal.sleep(delay);
         }
       }
     })();
@@ -163,12 +185,13 @@ export class EmbeddedBus implements MessageBus {
       isRunning: () => running && !this.closed,
       stop: async () => {
         running = false;
-        wake();
+        signal.wake();
         this.wakeups.off(spec.stream, onPublish);
         await loop;
         await Promise.allSettled(inFlight);
         this.subscriptions.delete(spec.durable);
         this.consumers.delete(spec.durable);
+        this.retriesDue.delete(spec.durable);
       },
     };
     this.subscriptions.set(spec.durable, subscription);
@@ -205,14 +228,21 @@ export class EmbeddedBus implements MessageBus {
         .finally(() => inFlight.delete(delivery));
       inFlight.add(delivery);
     }
-    // Idle consumers move their floor too (at most once a second): a consumer whose subjects see no
-    // traffic must not scan the whole stream on every wake-up.
+    // Idle consumers move their floor too (at most every IDLE_FLOOR_MS): a consumer whose subjects
+    // see no traffic must not scan the whole stream on every wake-up, nor query twice per wake-up.
     const now = Date.now();
-    if (handled > 0 || now - (this.floorMovedAt.get(spec.durable) ?? 0) >= 1_000) {
+    if (handled > 0 || now - (this.floorMovedAt.get(spec.durable) ?? 0) >= IDLE_FLOOR_MS) {
       this.floorMovedAt.set(spec.durable, now);
       await this.advanceAckFloor(spec, filter);
     }
     return handled;
+  }
+
+  /** The earliest retry still to come; those due before the last drain started were its to find. */
+  private nextRetryDue(durable: string, drainStartedAt: number): number | undefined {
+    const due = (this.retriesDue.get(durable) ?? []).filter((at) => at > drainStartedAt);
+    this.retriesDue.set(durable, due);
+    return due.length > 0 ? Math.min(...due) : undefined;
   }
 
   /** Takes a lease on one delivery; null when another loop holds it or it is no longer pending. */
@@ -261,6 +291,7 @@ export class EmbeddedBus implements MessageBus {
                   transient_failures = transient_failures + $5 WHERE consumer = $1 AND seq = $2`,
           [spec.durable, row.seq, outcome.delayMs, describeError(error).message, outcome.transient ? 1 : 0],
         );
+        this.retriesDue.set(spec.durable, [...(this.retriesDue.get(spec.durable) ?? []), Date.now() + outcome.delayMs]);
         return;
       }
       await this.deadLetter(spec, row.seq, message, describeError(error));
