@@ -1,5 +1,6 @@
+import { Client, type Pool } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropSchemas, testDatabaseUrl } from '@palisade/testing';
+import { dropSchemas, testDatabaseUrl, waitFor } from '@palisade/testing';
 import { openServiceStore, isStoreReachable, quotedSchemaOf } from './index';
 
 const url = testDatabaseUrl;
@@ -29,6 +30,26 @@ describe('openServiceStore', () => {
     expect(await isStoreReachable(a)).toBe(true);
     await Promise.all([a.destroy(), b.destroy()]);
     expect(await isStoreReachable(a)).toBe(false);
+  });
+
+  it('survives a pooled connection dying while nobody queries on it (PostgreSQL stopping), and keeps serving', async () => {
+    const store = await openServiceStore({ url, schema });
+    const pool = (store.driver as unknown as { master: Pool }).master;
+    // Checked out and idle: neither the pool nor a query runner listens to it now.
+    const held = await pool.connect();
+    const { rows } = await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+    } finally {
+      await admin.end();
+    }
+    // The FATAL arrives as an `error` event; unguarded, it is an uncaught exception that fails this test.
+    await waitFor(async () => (await held.query('SELECT 1').then(() => false, () => true)), { timeoutMs: 5_000, message: 'the held client failing' });
+    held.release(true);
+    expect(await store.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+    await store.destroy();
   });
 
   it('refuses a schema name that is not a plain identifier', async () => {

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { PalisadeError } from '@palisade/errors';
 
@@ -15,6 +16,20 @@ export interface ServiceStoreOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * A pool client that never lets its connection's failure crash the process. A client emits
+ * `error` when its connection dies while no query runs on it (PostgreSQL shutting down sends
+ * every backend a FATAL 57P01); the pool listens only while the client is idle, a query runner
+ * only while it holds it, and an `error` event with no listener is an uncaught exception. Whoever
+ * holds the client learns of the failure from its next query, and the pool drops it on release.
+ */
+export class GuardedClient extends Client {
+  constructor(config?: ConstructorParameters<typeof Client>[0]) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
 
 /**
  * A TypeORM data source bound to one service's schema. Migrations only: `synchronize` is never
@@ -37,7 +52,7 @@ export function createServiceDataSource(options: ServiceStoreOptions): DataSourc
     installExtensions: false,
     applicationName: options.applicationName ?? options.schema,
     // search_path keeps raw SQL inside the service's own schema too, not only TypeORM entities.
-    extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}` },
+    extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}`, Client: GuardedClient },
     logging: false,
   });
 }
