@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { percentile, treeCpuSecondsOf } from './stats';
+import { percentile, treeCpuSecondsOf, treeMemoryOf } from './stats';
 
 describe('percentile', () => {
   it('uses the nearest rank', () => {
@@ -20,5 +20,35 @@ describe('treeCpuSecondsOf', () => {
     await once(child, 'exit');
     const after = await treeCpuSecondsOf(process.pid);
     expect(after - before).toBeGreaterThanOrEqual(0.25);
+  });
+});
+
+describe('treeMemoryOf', () => {
+  const MiB = 1024 * 1024;
+
+  it("adds the memory of every descendant to the root's, shared pages once in the proportional figure", async () => {
+    const before = await treeMemoryOf(process.pid);
+    // A child whose 160 MiB are resident (filled, so every page is touched), until it is told to go.
+    const child = spawn(process.execPath, ['-e', 'globalThis.kept = Buffer.alloc(160 * 1024 * 1024, 1); console.log("ready"); setInterval(() => {}, 1000);']);
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      const own = await treeMemoryOf(child.pid as number);
+      const tree = await treeMemoryOf(process.pid);
+      expect(own.rssBytes).toBeGreaterThanOrEqual(160 * MiB);
+      expect(own.rssBytes).toBeLessThan(400 * MiB);
+      expect(own.pssBytes).toBeGreaterThanOrEqual(150 * MiB);
+      expect(own.pssBytes).toBeLessThanOrEqual(own.rssBytes);
+      expect(tree.rssBytes - before.rssBytes).toBeGreaterThanOrEqual(140 * MiB);
+      expect(tree.pssBytes - before.pssBytes).toBeGreaterThanOrEqual(140 * MiB);
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  });
+
+  it('is 0 for a process that is not running', async () => {
+    const child = spawn(process.execPath, ['-e', '']);
+    await once(child, 'exit');
+    expect(await treeMemoryOf(child.pid as number)).toEqual({ rssBytes: 0, pssBytes: 0 });
   });
 });

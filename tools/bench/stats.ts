@@ -17,12 +17,8 @@ export async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/**
- * CPU seconds used so far by a process and all its descendants (an embedded PostgreSQL and its
- * backends included): live processes' own time plus what each has reaped from children that
- * exited (a pool's backends come and go), so the figure only grows.
- */
-export async function treeCpuSecondsOf(root: number): Promise<number> {
+/** `/proc/<pid>/stat` fields after the command name, of every process now running. */
+async function processStats(): Promise<Map<number, string[]>> {
   const stats = new Map<number, string[]>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -30,16 +26,56 @@ export async function treeCpuSecondsOf(root: number): Promise<number> {
     const fields = stat.split(') ')[1]?.split(' ');
     if (fields) stats.set(Number(entry), fields);
   }
+  return stats;
+}
+
+/** `root` and every process below it that is alive in `stats` (`root` itself even when it is not). */
+function treeOf(root: number, stats: ReadonlyMap<number, string[]>): number[] {
   const children = new Map<number, number[]>();
   for (const [pid, fields] of stats) children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), pid]);
-  let ticks = 0;
+  const tree: number[] = [];
   const pending = [root];
   while (pending.length > 0) {
     const pid = pending.pop() as number;
+    tree.push(pid);
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/**
+ * CPU seconds used so far by a process and all its descendants (an embedded PostgreSQL and its
+ * backends included): live processes' own time plus what each has reaped from children that
+ * exited (a pool's backends come and go), so the figure only grows.
+ */
+export async function treeCpuSecondsOf(root: number): Promise<number> {
+  const stats = await processStats();
+  let ticks = 0;
+  for (const pid of treeOf(root, stats)) {
     const fields = stats.get(pid);
     // utime, stime, cutime, cstime
     if (fields) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    pending.push(...(children.get(pid) ?? []));
   }
   return ticks / 100;
 }
+
+export interface TreeMemory {
+  /** VmRSS added up: pages several processes share (PostgreSQL's shared buffers) count once per process. */
+  rssBytes: number;
+  /** Proportional set size added up: a shared page counts once over the tree, the tree's real footprint. */
+  pssBytes: number;
+}
+
+/** Memory of a process and all its descendants, in bytes; 0 when none is running. */
+export async function treeMemoryOf(root: number): Promise<TreeMemory> {
+  const memory = { rssBytes: 0, pssBytes: 0 };
+  for (const pid of treeOf(root, await processStats())) {
+    // Gone between the listing and this read (a backend that exited): it holds no memory.
+    const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+    memory.rssBytes += kibOf(rollup, 'Rss') * 1024;
+    memory.pssBytes += kibOf(rollup, 'Pss') * 1024;
+  }
+  return memory;
+}
+
+const kibOf = (rollup: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(rollup)?.[1] ?? 0);

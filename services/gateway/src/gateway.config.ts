@@ -24,6 +24,10 @@ export const gatewayConfigShape = {
     schema: int({ min: 1024, max: 1024 ** 3 }).default(100 * 1024 * 1024),
     description: 'Largest tarball a publish may carry, in bytes; larger publishes get 413.',
   },
+  PALISADE_PACKUMENT_CACHE_MAX_BYTES: {
+    schema: int({ min: 1024 * 1024, max: 64 * 1024 ** 3 }).default(256 * 1024 * 1024),
+    description: 'Memory the gateway keeps rendered packuments in (bytes, counting an allowance for their compressed forms); beyond it the least recently read are dropped and rendered again when asked for.',
+  },
   PALISADE_DOWNLOADS_RECORD: {
     schema: bool().default(true),
     description: 'Record every tarball served (who, with which token, from which view) for recall blast radius; off only for benchmarks.',
@@ -65,6 +69,7 @@ export interface GatewaySettings {
   openSignup: boolean;
   bootstrapToken?: string;
   maxTarballBytes: number;
+  packumentCacheMaxBytes: number;
   /** Every tarball served is recorded (`download.recorded` batches) unless off. */
   recordDownloads: boolean;
 }
@@ -80,6 +85,7 @@ export function gatewaySettings(config: Readonly<Record<string, unknown>>): Gate
     openSignup: config.PALISADE_OPEN_SIGNUP as boolean,
     bootstrapToken: config.PALISADE_BOOTSTRAP_TOKEN as string | undefined,
     maxTarballBytes: config.PALISADE_MAX_TARBALL_BYTES as number,
+    packumentCacheMaxBytes: config.PALISADE_PACKUMENT_CACHE_MAX_BYTES as number,
     recordDownloads: config.PALISADE_DOWNLOADS_RECORD !== false,
   };
 }

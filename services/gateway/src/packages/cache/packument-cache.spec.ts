@@ -34,6 +34,8 @@ class MemoryReader {
   }
 }
 
+const configWith = (maxBytes: number) => ({ PALISADE_VIEWS: ['dev'], PALISADE_PACKUMENT_CACHE_MAX_BYTES: maxBytes });
+
 describe('PackumentCache', () => {
   let reader: MemoryReader;
   let changes: PackageChanges;
@@ -45,7 +47,7 @@ describe('PackumentCache', () => {
     changes = new PackageChanges();
     // Unit scope: no upstream, so no view lists unjudged versions.
     const judgedOnly = { listsUnjudged: async () => false } as unknown as OnDemandViews;
-    cache = new PackumentCache(reader as unknown as PackageReader, changes, judgedOnly);
+    cache = new PackumentCache(reader as unknown as PackageReader, changes, judgedOnly, configWith(256 * 1024 * 1024));
     now = 1_000_000;
     jest.spyOn(Date, 'now').mockImplementation(() => now);
   });
@@ -67,6 +69,20 @@ describe('PackumentCache', () => {
     now += 2;
     expect(await cache.get('dev', 'p', 'abbreviated', 'http://r')).toBe(first);
     expect([reader.loads, reader.revisionReads]).toEqual([1, 2]);
+  });
+
+  it('keeps renderings within PALISADE_PACKUMENT_CACHE_MAX_BYTES, dropping the least recently read', async () => {
+    const judgedOnly = { listsUnjudged: async () => false } as unknown as OnDemandViews;
+    const get = (c: PackumentCache, name: string) => c.get('dev', name, 'abbreviated', 'http://r');
+    const size = (await get(cache, 'p'))?.body.length ?? 0;
+    // Room for two renderings (each charged 1.5 times its body), not three.
+    const small = new PackumentCache(reader as unknown as PackageReader, changes, judgedOnly, configWith(Math.ceil(size * 1.5) * 2));
+    const [p, q] = [await get(small, 'p'), await get(small, 'q')];
+    expect(await get(small, 'p')).toBe(p);
+    await get(small, 'r');
+    // q was read least recently: dropped, rendered anew; p stays.
+    expect(await get(small, 'p')).toBe(p);
+    expect(await get(small, 'q')).not.toBe(q);
   });
 
   it('renders again when another replica changed the package (the revision moved)', async () => {

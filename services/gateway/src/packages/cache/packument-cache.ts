@@ -1,15 +1,16 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@palisade/platform';
 import type { PackageRecord } from '../domain/package-record';
 import { renderPackument, type Representation } from '../domain/render-packument';
 import { PackageReader } from '../store/package-reader';
 import { OnDemandViews } from '../../upstream/on-demand-views';
 import { PackageChanges } from './package-changes';
 import { RenderedPackument } from './rendered-packument';
+import { gatewaySettings } from '../../gateway.config';
 
 /** How long a package's revision is trusted before asking the database again (other replicas' changes). */
 export const REVISION_TTL_MS = 1_000;
 const MAX_ENTRIES = 20_000;
-const MAX_BYTES = 256 * 1024 * 1024;
 const MAX_RECORDS = 1_000;
 
 interface Entry {
@@ -29,7 +30,8 @@ interface KnownRevision {
 /**
  * Rendered packuments per (view, name, representation, registry URL). A hit costs no database
  * query: the package's revision is re-read at most once per REVISION_TTL_MS, and changes this
- * replica applies drop the package's entries at once. Bounded by entry count and bytes (LRU).
+ * replica applies drop the package's entries at once. Bounded by entry count and by bytes
+ * (PALISADE_PACKUMENT_CACHE_MAX_BYTES), least recently used dropped first.
  */
 @Injectable()
 export class PackumentCache implements OnModuleDestroy {
@@ -43,13 +45,17 @@ export class PackumentCache implements OnModuleDestroy {
   /** Counts invalidations: a read that started before one must not be remembered after it. */
   private epoch = 0;
   private bytes = 0;
+  /** PALISADE_PACKUMENT_CACHE_MAX_BYTES: renderings beyond it are dropped, least recently used first. */
+  private readonly maxBytes: number;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly reader: PackageReader,
     changes: PackageChanges,
     private readonly onDemand: OnDemandViews,
+    @Inject(SERVICE_CONFIG) config: Readonly<Record<string, unknown>>,
   ) {
+    this.maxBytes = gatewaySettings(config).packumentCacheMaxBytes;
     this.unsubscribe = changes.onChange((name) => this.invalidate(name));
   }
 
@@ -157,7 +163,7 @@ export class PackumentCache implements OnModuleDestroy {
     let keys = this.keysByName.get(entry.name);
     if (!keys) this.keysByName.set(entry.name, (keys = new Set()));
     keys.add(key);
-    while (this.entries.size > MAX_ENTRIES || this.bytes > MAX_BYTES) {
+    while (this.entries.size > MAX_ENTRIES || this.bytes > this.maxBytes) {
       const oldest = this.entries.keys().next().value as string;
       this.remove(oldest);
     }
