@@ -124,9 +124,16 @@ describe.each(modes)('recall (%s mode)', (mode) => {
 
   /** What a consumer sees once a case is enforced: dev warns and names the case and the safe version, prod refuses and moves latest. */
   const expectContained = async (name: string, recallId: string, deployed: string) => {
-    const dev = await packument('dev', name);
-    expect(dev?.versions['1.0.1'].deprecated).toContain(recallId);
-    expect(dev?.versions['1.0.1'].deprecated).toContain(`${name}@1.0.0`);
+    // The safe version may be admitted (and so named) a moment after the case opened.
+    let deprecated: string | undefined;
+    await waitFor(
+      async () => {
+        deprecated = (await packument('dev', name))?.versions['1.0.1'].deprecated;
+        return deprecated?.includes(`${name}@1.0.0`) === true;
+      },
+      { timeoutMs: 10_000, message: `dev's deprecation of ${name}@1.0.1 naming ${name}@1.0.0` },
+    );
+    expect(deprecated).toContain(recallId);
     const consumer = await ci.project({ name: 'dev-consumer', version: '1.0.0', private: true });
     const fromDev = await ci.npm(['install', `${name}@1.0.1`, '--registry', stack.registry('dev')], consumer);
     expect(fromDev.code).toBe(0);

@@ -236,4 +236,25 @@ describe('recall commands: manual recalls, overrides, drills, blast radius', () 
     const real = accepted(await open({ name: '@acme/widget', versions: ['1.3.0'], views: ['prod'] }));
     expect(real.recall?.suggestions[0]).toMatchObject({ fromVersion: '1.3.0', toVersion: '2.0.0' });
   });
+
+  it('names a safe version in a view once one is admitted there after the case opened (a fixed release)', async () => {
+    await h.available('@acme/lonely', '1.0.0');
+    const { recallId } = accepted(await open({ name: '@acme/lonely', versions: ['1.0.0'] }));
+    await waitFor(() => h.quarantinesOf(recallId).length === 3, { message: 'three quarantines' });
+    expect(h.quarantinesOf(recallId).map((q) => q.reason)).toEqual(Array(3).fill(`Palisade recall ${recallId} (high): leaked npm token.`));
+    // The fix reaches dev only.
+    await h.ingested('@acme/lonely', '1.0.1');
+    await h.promoted('@acme/lonely', '1.0.1', 'dev');
+    await waitFor(() => h.quarantinesOf(recallId).length === 4, { message: "dev's quarantine sent again" });
+    expect(h.quarantinesOf(recallId)[3]).toMatchObject({
+      view: 'dev',
+      version: '1.0.0',
+      mode: QuarantineMode.WARN,
+      reason: `Palisade recall ${recallId} (high): leaked npm token. Use @acme/lonely@1.0.1 instead.`,
+    });
+    // An admission that changes no suggestion sends nothing.
+    await h.available('@acme/lonely', '0.9.0', ['dev']);
+    await settle();
+    expect(h.quarantinesOf(recallId)).toHaveLength(4);
+  });
 });

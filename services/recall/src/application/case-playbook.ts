@@ -49,6 +49,15 @@ const RESOLUTION: Record<ResolutionWord, RecallResolution> = {
   cancelled: RecallResolution.CANCELLED,
 };
 
+/**
+ * Serialises, per package, what decides a rollback suggestion: a case taking its suggestions and
+ * an admission that could change them. Whichever comes second sees the other's commit, so a case
+ * opened while a safe version is being admitted never keeps a message that names none.
+ */
+async function lockSuggestions(tx: EntityManager, name: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RECALL_LOCK_CLASS, `${quotedSchemaOf(tx.connection)}:suggestions:${name}`]);
+}
+
 /** Views of a case's rows, in view order. */
 export function viewsOfRows(rows: readonly Pick<EnforcementRow, 'view' | 'viewRank'>[]): string[] {
   const ranked = new Map<string, number>();
@@ -85,6 +94,7 @@ export class CasePlaybook {
 
   /** Opens a case: rows planned in every view in scope, quarantines emitted (none for a drill). */
   async open(tx: EntityManager, opening: CaseOpening, policy: ViewPolicy, clock: StepClock, now: Date): Promise<CaseRow> {
+    await lockSuggestions(tx, opening.name);
     const views = opening.views.length > 0 ? policy.views.filter((v) => opening.views.includes(v)) : [...policy.views];
     const c: CaseRow = {
       id: newRecallId(),
@@ -151,6 +161,7 @@ export class CasePlaybook {
 
   /** Adds the versions not yet covered to an open case, quarantined in its views; returns them. */
   async join(tx: EntityManager, c: CaseRow, opening: CaseOpening, policy: ViewPolicy, now: Date): Promise<string[]> {
+    await lockSuggestions(tx, c.name);
     const added = await CaseStore.addAffected(
       tx,
       c.id,
@@ -219,6 +230,27 @@ export class CasePlaybook {
       recallAlert(c, 'closed', { versions, views }, `recall ${c.id} closed (${resolution}) by ${by}${reason ? `: ${reason}` : ''}`, now, { resolution }),
     ]);
     return { ...c, status: 'closed', resolution, closedAt: now, closedBy: by, closeReason: reason };
+  }
+
+  /**
+   * Records that a version of `name` was admitted to `view` (with `record`), then sends again the
+   * quarantines in that view whose safe version it changed: a consumer told "no safe version" (or
+   * an older one) when the case opened now learns where to go, e.g. once a fixed release is out.
+   */
+  async admitted(tx: EntityManager, name: string, view: string, record: () => Promise<void>, now: Date): Promise<void> {
+    await lockSuggestions(tx, name);
+    const cases = (await CaseStore.list(tx, { name, limit: 100 })).filter((c) => !c.drill);
+    const rows = (await CaseStore.enforcementsOf(tx, cases.map((c) => c.id))).filter((r) => r.view === view && isQuarantining(r.state));
+    const concerned = cases.filter((c) => rows.some((r) => r.recallId === c.id));
+    const affected = await CaseStore.affectedOf(tx, concerned.map((c) => c.id));
+    const planners = () => Promise.all(concerned.map((c) => RollbackPlanner.load(tx, name, affected.filter((a) => a.recallId === c.id).map((a) => a.version))));
+    const before = await planners();
+    await record();
+    const after = await planners();
+    for (const [i, c] of concerned.entries()) {
+      const changed = rows.filter((r) => r.recallId === c.id && before[i].to(r.version, view) !== after[i].to(r.version, view));
+      await this.requarantine(tx, c, changed, now);
+    }
   }
 
   /** Version.quarantined for rows put back in force (a waiver ended). */

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Events, VersionSource, decodeMessage, timestampDate, type Timestamp } from '@palisade/contracts';
 import { applyOnce, type DeliveredMessage } from '@palisade/messaging';
 import { DATA_SOURCE } from '@palisade/platform';
+import { CasePlaybook } from '../application/case-playbook';
 import { CatalogueStore } from '../store/catalogue-store';
 import { requireFields } from './event-checks';
 
@@ -11,11 +12,15 @@ const dateOf = (t: Timestamp | undefined): Date | undefined => (t ? timestampDat
 
 /**
  * The recall service's catalogue, from the registry's events: versions, their admissions per
- * view, advisories. Each message is applied once; late or repeated facts change nothing.
+ * view (an admission may give a case's quarantines a safe version to name), advisories. Each
+ * message is applied once; late or repeated facts change nothing.
  */
 @Controller()
 export class CatalogueEventsHandler {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly playbook: CasePlaybook,
+  ) {}
 
   @EventPattern(Events.versionIngested.subject)
   async onIngested(@Payload() message: DeliveredMessage): Promise<void> {
@@ -48,7 +53,13 @@ export class CatalogueEventsHandler {
     const e = decodeMessage(Events.versionPromoted.schema, message.data);
     requireFields('version.promoted', { name: e.name, version: e.version, view: e.view });
     await applyOnce(this.dataSource, 'recall.version-promoted', message, (tx) =>
-      CatalogueStore.recordAdmission(tx, { name: e.name, version: e.version, view: e.view, integrity: e.integrity, admitted: true, at: dateOf(e.promotedAt) ?? new Date() }),
+      this.playbook.admitted(
+        tx,
+        e.name,
+        e.view,
+        () => CatalogueStore.recordAdmission(tx, { name: e.name, version: e.version, view: e.view, integrity: e.integrity, admitted: true, at: dateOf(e.promotedAt) ?? new Date() }),
+        new Date(),
+      ),
     );
   }
 
