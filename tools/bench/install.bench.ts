@@ -11,7 +11,8 @@
 // Prints one table with the targets; exits 1 when one is missed, so it can serve as a check.
 //
 // BENCH_RUNS (3): repetitions of each install measurement.  BENCH_DURATION_S (10): seconds of
-// each autocannon load.  BENCH_SEED (20250101): the tree's seed.
+// each autocannon load.  BENCH_SEED (20250101): the tree's seed.  BENCH_PROFILE_DIR: write a CPU
+// profile of Palisade's process for each of its installs there (a flame graph in DevTools).
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -38,6 +39,7 @@ import { percentile, treeCpuSecondsOf, treeMemoryOf, type TreeMemory } from './s
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const SEED = Number(process.env.BENCH_SEED ?? 20250101);
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const PACKAGES = 150;
 const TREE_BYTES = 5 * 1024 * 1024;
 const ROOT_DEPENDENCIES = 15;
@@ -269,6 +271,8 @@ interface NpmServer {
   /** As npm wants it: trailing slash. */
   url: string;
   token?: string;
+  /** The server's own process (the floor runs inside the benchmark: none). */
+  pid?: number;
 }
 
 /** One version as both registries receive it: the same tarball, hence the same integrity. */
@@ -332,7 +336,8 @@ async function waitUntilInstallable(registry: Registry, tree: Tree): Promise<voi
 }
 
 async function startPalisade(): Promise<Registry> {
-  const stack = await startStack('embedded');
+  // BENCH_PROFILE_DIR: Palisade records a CPU profile of each of its installs there (see timedNpm).
+  const stack = await startStack('embedded', PROFILE_DIR ? { NODE_OPTIONS: `-r ${resolve(__dirname, 'cpu-profile-preload.cjs')}`, BENCH_PROFILE_DIR: PROFILE_DIR } : {});
   // Stopped gracefully (its PostgreSQL with it) before runCleanups SIGKILLs what is left.
   registerCleanup(() => stack.stop());
   return { label: 'Palisade', url: stack.registry('dev'), token: stack.adminToken, pid: stack.processes()[0].pid };
@@ -414,9 +419,13 @@ interface InstallFigures {
 }
 
 async function timedNpm(registry: NpmServer, user: NpmUser, args: string[], cwd: string): Promise<NpmRun> {
+  // The profiler's switch (tools/bench/cpu-profile-preload.cjs) brackets exactly this install.
+  const profiled = PROFILE_DIR && registry.label === 'Palisade' ? registry.pid : undefined;
+  if (profiled !== undefined) process.kill(profiled, 'SIGUSR2');
   const started = performance.now();
   const result = await runCommand('npm', [...args, ...NPM_FLAGS], { cwd, env: user.env(), timeoutMs: NPM_TIMEOUT_MS });
   const ms = performance.now() - started;
+  if (profiled !== undefined) process.kill(profiled, 'SIGUSR2');
   if (result.code !== 0) throw new Error(`${registry.label}: npm ${args.join(' ')} exited ${result.code}:\n${result.output}`);
   return { ms, result };
 }
