@@ -26,6 +26,7 @@ import {
   registerCleanup,
   runCleanups,
   runCommand,
+  seededRandom,
   spawnNode,
   tempDir,
   waitFor,
@@ -64,18 +65,6 @@ const NPM_FLAGS = ['--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=ht
 // The synthetic tree
 
 type Random = () => number;
-
-/** mulberry32: a tiny seeded PRNG, so the same seed gives the same tree byte for byte. */
-function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const between = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)];
@@ -222,7 +211,8 @@ function manifestBytes(name: string, version: string, dependencies: Record<strin
  * each version differs; every range is `^1.x`, so npm has to choose among 1.0.0, 1.1.0 and 1.2.0.
  */
 function buildTree(seed: number): Tree {
-  const random = mulberry32(seed);
+  // Seeded: the same seed gives the same tree byte for byte.
+  const random: Random = seededRandom(seed);
   const names = Array.from({ length: PACKAGES }, (_, i) => packageName(i));
   const dependedOn = new Set<number>();
   const dependencies = names.map((_, i) => pickDependencies(random, i, dependedOn));

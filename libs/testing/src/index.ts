@@ -1,6 +1,7 @@
 export { TestingError } from './errors';
 export type { TestingErrorCode } from './errors';
 export { waitFor } from './wait-for';
+export { seededRandom } from './seeded-random';
 export type { WaitForOptions } from './wait-for';
 export { freePort, isPortOpen } from './free-port';
 export { registerCleanup, runCleanups, tempDir } from './cleanup';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Header } from 'tar';
-import { runCleanups } from '@palisade/testing';
+import { runCleanups, seededRandom } from '@palisade/testing';
 import { startGatewayHarness, type GatewayHarness } from './__fixtures__/gateway-harness';
 import { startRealIngest } from './__fixtures__/real-ingest';
 
@@ -19,19 +19,7 @@ let alice: string;
 /** Keys in the blob store, kept by watching every put and delete (gateway and ingest share the store). */
 const stored = new Set<string>();
 
-/** mulberry32: small, fast and the same everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 const chance = (p: number) => random() < p;
