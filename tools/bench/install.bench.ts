@@ -334,10 +334,10 @@ async function startPalisade(): Promise<Registry> {
 }
 
 /**
- * Verdaccio with the configuration it ships, less the public uplink and the web UI: the setup the
- * issue's figures were measured with. Its default (legacy) API tokens check the user's bcrypt
+ * Verdaccio with the configuration it ships, less the public uplink and the web UI (the issue's
+ * 395 packuments/s match this setup). Its default (legacy) API tokens check the user's bcrypt
  * password on every authenticated request; with `security.api.jwt` it serves packuments about
- * twice as fast (docs/performance.md), which the header line of the output names.
+ * twice as fast (docs/performance.md); the output's header says which setup ran.
  */
 function verdaccioConfig(dir: string): string {
   return [
@@ -725,6 +725,7 @@ async function main(): Promise<void> {
   const all = publications(tree);
   console.log(`install benchmark: ${tree.packages.length} packages, ${all.length} versions, ${(tree.contentBytes / MiB).toFixed(2)} MiB of files in the latest versions, ${Object.keys(tree.rootDependencies).length} root dependencies; seed ${SEED}, ${RUNS} run(s), loads of ${DURATION_S} s`);
   console.log(`machine: ${await machine()}`);
+  console.log('Verdaccio: its shipped configuration less the uplink and web UI (legacy API tokens: a bcrypt check per authenticated request)');
 
   const palisade = await startPalisade();
   const verdaccio = await startVerdaccio();
