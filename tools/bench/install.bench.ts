@@ -312,15 +312,13 @@ async function publishTree(registry: Registry, all: readonly Publication[]): Pro
 async function waitUntilInstallable(registry: Registry, tree: Tree): Promise<void> {
   for (const pkg of tree.packages) {
     const wanted = pkg.versions.map((v) => v.version);
-    let missing = wanted;
     await waitFor(
       async () => {
         const response = await fetch(`${registry.url}${pathOf(pkg.name)}`, { headers: { accept: CORGI, authorization: `Bearer ${registry.token}` } });
         const listed = response.status === 200 ? ((await response.json()) as { versions?: Record<string, unknown> }).versions ?? {} : {};
-        missing = wanted.filter((v) => !(v in listed));
-        return missing.length === 0;
+        return wanted.every((v) => v in listed);
       },
-      { timeoutMs: 120_000, intervalMs: 200, message: `${registry.label}: ${pkg.name} never listed ${missing.join(', ')} as installable` },
+      { timeoutMs: 120_000, intervalMs: 200, message: `${registry.label}: ${pkg.name} never listed all of ${wanted.join(', ')} as installable` },
     );
   }
 }
