@@ -15,10 +15,11 @@
 // profile of Palisade's process for each of its installs there (a flame graph in DevTools).
 import { createReadStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import {
   freePort,
   makeTarball,
@@ -253,6 +254,8 @@ interface Registry {
   token: string;
   /** The server's root process: its tree is what the memory figures add up. */
   pid: number;
+  /** Palisade's embedded database, whose transactions the idle figure counts. */
+  databaseUrl?: string;
 }
 
 /** Whatever npm installs from in a measurement: a registry, or the floor's bare tarball server. */
@@ -328,7 +331,8 @@ async function startPalisade(): Promise<Registry> {
   const stack = await startStack('embedded', PROFILE_DIR ? { NODE_OPTIONS: `-r ${resolve(__dirname, 'cpu-profile-preload.cjs')}`, BENCH_PROFILE_DIR: PROFILE_DIR } : {});
   // Stopped gracefully (its PostgreSQL with it) before runCleanups SIGKILLs what is left.
   registerCleanup(() => stack.stop());
-  return { label: 'Palisade', url: stack.registry('dev'), token: stack.adminToken, pid: stack.processes()[0].pid };
+  const databaseUrl = 'embeddedDatabaseUrl' in stack.bus ? stack.bus.embeddedDatabaseUrl : undefined;
+  return { label: 'Palisade', url: stack.registry('dev'), token: stack.adminToken, pid: stack.processes()[0].pid, ...(databaseUrl ? { databaseUrl } : {}) };
 }
 
 /**
@@ -476,8 +480,7 @@ async function cleanInstalls(registry: NpmServer, tree: Tree, figures: InstallFi
  */
 async function startFloor(all: readonly Publication[]): Promise<NpmServer> {
   const files = new Map(all.map((p) => [`${p.name.split('/').at(-1)}-${p.version}.tgz`, p.tarball]));
-  const port = await freePort();
-  const server = createServer((req, res) => {
+  const url = await serveOnLoopback((req, res) => {
     const tarball = files.get((req.url ?? '').split('/').at(-1) ?? '');
     if (!tarball) {
       res.writeHead(404).end();
@@ -485,12 +488,19 @@ async function startFloor(all: readonly Publication[]): Promise<NpmServer> {
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': tarball.length });
     res.end(tarball);
-  }).listen(port, '127.0.0.1');
+  });
+  return { label: 'npm alone (bare tarball server)', url };
+}
+
+/** A bare Node HTTP server on a free loopback port, closed by runCleanups; answers its base URL. */
+async function serveOnLoopback(handler: RequestListener): Promise<string> {
+  const port = await freePort();
+  const server = createServer(handler).listen(port, '127.0.0.1');
   registerCleanup(() => {
     server.closeAllConnections();
     return new Promise<void>((done) => server.close(() => done()));
   });
-  return { label: 'npm alone (bare tarball server)', url: `http://127.0.0.1:${port}/` };
+  return `http://127.0.0.1:${port}/`;
 }
 
 /** Cold and warm `npm ci` from `from`'s lockfile, its tarball addresses moved to the floor server. */
@@ -499,15 +509,39 @@ async function floorInstalls(floor: NpmServer, from: Registry, tree: Tree, fromF
   await cleanInstalls(floor, tree, figures);
 }
 
+interface Idle {
+  /** CPU of the whole process tree, ms per second. */
+  cpuMs: number;
+  /** PostgreSQL transactions per second (Palisade's embedded database). */
+  transactions?: number;
+}
+
 /**
- * CPU each registry's processes use doing nothing, in ms per second: on a small machine it is
- * taken from the npm client being measured.
+ * What each registry's processes do while nobody asks them anything: on a small machine their CPU
+ * is taken from the npm client being measured.
  */
-async function idleCpu(registries: readonly Registry[]): Promise<Record<Label, number>> {
-  const before = await Promise.all(registries.map((r) => treeCpuSecondsOf(r.pid)));
+async function idleLoad(registries: readonly Registry[]): Promise<Record<Label, Idle>> {
+  const transactions = async (url: string | undefined) => {
+    if (!url) return undefined;
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>('SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()');
+      return Number(rows[0].n);
+    } finally {
+      await client.end();
+    }
+  };
+  const read = () => Promise.all(registries.map(async (r) => ({ cpu: await treeCpuSecondsOf(r.pid), transactions: await transactions(r.databaseUrl) })));
+  const before = await read();
   await new Promise((resolve) => setTimeout(resolve, IDLE_S * 1000));
-  const after = await Promise.all(registries.map((r) => treeCpuSecondsOf(r.pid)));
-  return Object.fromEntries(registries.map((r, i) => [r.label, ((after[i] - before[i]) * 1000) / IDLE_S])) as Record<Label, number>;
+  const after = await read();
+  return Object.fromEntries(
+    registries.map((r, i) => {
+      const [b, a] = [before[i], after[i]];
+      return [r.label, { cpuMs: ((a.cpu - b.cpu) * 1000) / IDLE_S, ...(a.transactions !== undefined && b.transactions !== undefined ? { transactions: (a.transactions - b.transactions) / IDLE_S } : {}) }];
+    }),
+  ) as Record<Label, Idle>;
 }
 
 /** Peak memory of each registry's process tree, sampled until `stop`. */
@@ -604,16 +638,11 @@ async function startStaticServer(tarball: Buffer): Promise<string> {
   const dir = await tempDir('palisade-bench-static-');
   const file = join(dir, 'package.tgz');
   await writeFile(file, tarball);
-  const port = await freePort();
-  const server = createServer((_req, res) => {
+  const url = await serveOnLoopback((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': tarball.length });
     createReadStream(file).pipe(res);
-  }).listen(port, '127.0.0.1');
-  registerCleanup(() => {
-    server.closeAllConnections();
-    return new Promise<void>((done) => server.close(() => done()));
   });
-  return `http://127.0.0.1:${port}/package.tgz`;
+  return `${url}package.tgz`;
 }
 
 interface Throughput {
@@ -735,7 +764,7 @@ async function main(): Promise<void> {
     console.log(`${r.label}: ${all.length} versions published and installable in ${((performance.now() - at) / 1000).toFixed(1)} s`);
   }
 
-  const idle = await idleCpu(registries);
+  const idle = await idleLoad(registries);
   const { figures, floorFigures, peakMemory } = await measureInstalls(registries, tree, await startFloor(all));
   const throughput = await measureThroughput(registries, tree, all);
   const table = rows(figures, throughput, peakMemory);
@@ -748,7 +777,8 @@ async function main(): Promise<void> {
       `0.7× Verdaccio would be cold ${((0.7 * percentile(figures.Verdaccio.ms.cold, 50)) / 1000).toFixed(2)} s, warm ${((0.7 * percentile(figures.Verdaccio.ms.warm, 50)) / 1000).toFixed(2)} s`,
   );
   for (const r of registries) {
-    console.log(`${r.label}: idle CPU ${idle[r.label].toFixed(0)} ms per second; peak RSS added over its processes ${(peakMemory[r.label].rssBytes / MiB).toFixed(0)} MiB (shared pages counted once per process)`);
+    const transactions = idle[r.label].transactions;
+    console.log(`${r.label}: idle CPU ${idle[r.label].cpuMs.toFixed(0)} ms per second${transactions !== undefined ? ` (${transactions.toFixed(1)} PostgreSQL transactions per second)` : ''}; peak RSS added over its processes ${(peakMemory[r.label].rssBytes / MiB).toFixed(0)} MiB (shared pages counted once per process)`);
   }
   console.log(`full packument under load: ${throughput.packumentName}; ${CONNECTIONS} connections, ${DURATION_S} s each; ratio = Palisade / Verdaccio (times, req/s, memory)`);
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -11,9 +11,16 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(1)} ms`;
 }
 
+/** `/proc/<pid>/stat` fields after the command name; undefined once the process is gone. */
+async function statFields(pid: number | string): Promise<string[] | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat.split(') ')[1]?.split(' ');
+}
+
 /** CPU seconds (user + system) a process has used so far. */
 export async function cpuSecondsOf(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  const fields = await statFields(pid);
+  if (!fields) throw new Error(`process ${pid} is not running`);
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -22,8 +29,7 @@ async function processStats(): Promise<Map<number, string[]>> {
   const stats = new Map<number, string[]>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.split(') ')[1]?.split(' ');
+    const fields = await statFields(entry);
     if (fields) stats.set(Number(entry), fields);
   }
   return stats;

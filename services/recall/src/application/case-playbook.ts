@@ -239,15 +239,19 @@ export class CasePlaybook {
    */
   async admitted(tx: EntityManager, name: string, view: string, record: () => Promise<void>, now: Date): Promise<void> {
     await lockSuggestions(tx, name);
-    const cases = (await CaseStore.list(tx, { name, limit: 100 })).filter((c) => !c.drill);
-    const rows = (await CaseStore.enforcementsOf(tx, cases.map((c) => c.id))).filter((r) => r.view === view && isQuarantining(r.state));
-    const concerned = cases.filter((c) => rows.some((r) => r.recallId === c.id));
-    const affected = await CaseStore.affectedOf(tx, concerned.map((c) => c.id));
-    const planners = () => Promise.all(concerned.map((c) => RollbackPlanner.load(tx, name, affected.filter((a) => a.recallId === c.id).map((a) => a.version))));
+    // Every admission passes here: one indexed query when the package has nothing quarantined.
+    const rows = await CaseStore.quarantiningIn(tx, name, view);
+    if (rows.length === 0) {
+      await record();
+      return;
+    }
+    const cases = (await Promise.all([...new Set(rows.map((r) => r.recallId))].map((id) => CaseStore.find(tx, id)))).filter((c): c is CaseRow => c !== undefined);
+    const affected = await CaseStore.affectedOf(tx, cases.map((c) => c.id));
+    const planners = () => Promise.all(cases.map((c) => RollbackPlanner.load(tx, name, affected.filter((a) => a.recallId === c.id).map((a) => a.version))));
     const before = await planners();
     await record();
     const after = await planners();
-    for (const [i, c] of concerned.entries()) {
+    for (const [i, c] of cases.entries()) {
       const changed = rows.filter((r) => r.recallId === c.id && before[i].to(r.version, view) !== after[i].to(r.version, view));
       await this.requarantine(tx, c, changed, now);
     }

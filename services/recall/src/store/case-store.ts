@@ -388,6 +388,17 @@ export const CaseStore = {
     return new Map(rows.map((r) => [r.version, r.views]));
   },
 
+  /** The rows of `name` still planned or enforced in `view`, drills left out. */
+  async quarantiningIn(db: EntityManager, name: string, view: string): Promise<EnforcementRow[]> {
+    const s = quotedSchemaOf(db.connection);
+    const rows: EnforcementDbRow[] = await db.query(
+      `SELECT ${ENFORCEMENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')} FROM ${s}.enforcement e JOIN ${s}.recall_case c ON c.id = e.recall_id
+        WHERE e.name = $1 AND e.view = $2 AND e.state IN ('planned', 'enforced') AND NOT c.drill`,
+      [name, view],
+    );
+    return rows.map(toEnforcement);
+  },
+
   async addTimeline(tx: EntityManager, entries: readonly TimelineRow[]): Promise<void> {
     if (entries.length === 0) return;
     const s = quotedSchemaOf(tx.connection);
