@@ -36,7 +36,7 @@ import {
 } from '@palisade/testing';
 import { NpmUser } from '../../e2e/support/npm-cli';
 import { startStack } from '../../e2e/support/stack';
-import { percentile, treeCpuSecondsOf, treeMemoryOf, type TreeMemory } from './stats';
+import { percentile, routeTimesBetween, routeTimesOf, treeCpuSecondsOf, treeMemoryOf, type RouteTimes, type TreeMemory } from './stats';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
@@ -256,6 +256,8 @@ interface Registry {
   pid: number;
   /** Palisade's embedded database, whose transactions the idle figure counts. */
   databaseUrl?: string;
+  /** Palisade's /metrics: the time its gateway spent per route during each install. */
+  metricsUrl?: string;
 }
 
 /** Whatever npm installs from in a measurement: a registry, or the floor's bare tarball server. */
@@ -266,6 +268,7 @@ interface NpmServer {
   token?: string;
   /** The server's own process (the floor runs inside the benchmark: none). */
   pid?: number;
+  metricsUrl?: string;
 }
 
 /** One version as both registries receive it: the same tarball, hence the same integrity. */
@@ -332,7 +335,7 @@ async function startPalisade(): Promise<Registry> {
   // Stopped gracefully (its PostgreSQL with it) before runCleanups SIGKILLs what is left.
   registerCleanup(() => stack.stop());
   const databaseUrl = 'embeddedDatabaseUrl' in stack.bus ? stack.bus.embeddedDatabaseUrl : undefined;
-  return { label: 'Palisade', url: stack.registry('dev'), token: stack.adminToken, pid: stack.processes()[0].pid, ...(databaseUrl ? { databaseUrl } : {}) };
+  return { label: 'Palisade', url: stack.registry('dev'), token: stack.adminToken, pid: stack.processes()[0].pid, metricsUrl: `${stack.baseUrl}/metrics`, ...(databaseUrl ? { databaseUrl } : {}) };
 }
 
 /**
@@ -392,6 +395,8 @@ async function addVerdaccioUser(url: string): Promise<string> {
 interface NpmRun {
   ms: number;
   result: CommandResult;
+  /** Requests and server seconds per route and status during the run (Palisade only). */
+  routes?: RouteTimes;
 }
 
 const INSTALL_KINDS = ['lock', 'cold', 'warm'] as const;
@@ -406,6 +411,7 @@ interface Requests {
 interface InstallFigures {
   ms: Record<InstallKind, number[]>;
   requests: Partial<Record<InstallKind, Requests>>;
+  routes: Partial<Record<InstallKind, RouteTimes>>;
   warnings: Set<string>;
   lockfile?: string;
 }
@@ -414,12 +420,15 @@ async function timedNpm(registry: NpmServer, user: NpmUser, args: string[], cwd:
   // The profiler's switch (tools/bench/cpu-profile-preload.cjs) brackets exactly this install.
   const profiled = PROFILE_DIR && registry.label === 'Palisade' ? registry.pid : undefined;
   if (profiled !== undefined) process.kill(profiled, 'SIGUSR2');
+  const scrape = async () => (registry.metricsUrl ? routeTimesOf(await (await fetch(registry.metricsUrl)).text()) : undefined);
+  const before = await scrape();
   const started = performance.now();
   const result = await runCommand('npm', [...args, ...NPM_FLAGS], { cwd, env: user.env(), timeoutMs: NPM_TIMEOUT_MS });
   const ms = performance.now() - started;
   if (profiled !== undefined) process.kill(profiled, 'SIGUSR2');
   if (result.code !== 0) throw new Error(`${registry.label}: npm ${args.join(' ')} exited ${result.code}:\n${result.output}`);
-  return { ms, result };
+  const after = await scrape();
+  return { ms, result, ...(before && after ? { routes: routeTimesBetween(before, after) } : {}) };
 }
 
 /** Counts npm's requests, and fails on any that went elsewhere than the registry under test. */
@@ -457,6 +466,7 @@ async function resolveLock(registry: Registry, tree: Tree, figures: InstallFigur
   if (locked !== PACKAGES) throw new Error(`${registry.label}: the lockfile locks ${locked} packages, not ${PACKAGES}`);
   figures.ms.lock.push(run.ms);
   figures.requests.lock = requestsOf(registry, run.result);
+  if (run.routes) figures.routes.lock = run.routes;
   figures.lockfile = lockfile;
   collectWarnings(figures, run.result);
 }
@@ -470,6 +480,7 @@ async function cleanInstalls(registry: NpmServer, tree: Tree, figures: InstallFi
     expectAdded(registry, `${kind} npm ci`, run.result);
     figures.ms[kind].push(run.ms);
     figures.requests[kind] = requestsOf(registry, run.result);
+    if (run.routes) figures.routes[kind] = run.routes;
     collectWarnings(figures, run.result);
   }
 }
@@ -576,7 +587,7 @@ async function measureInstalls(
   tree: Tree,
   floor: NpmServer,
 ): Promise<{ figures: Record<Label, InstallFigures>; floorFigures: InstallFigures; peakMemory: Record<Label, TreeMemory> }> {
-  const empty = (): InstallFigures => ({ ms: { lock: [], cold: [], warm: [] }, requests: {}, warnings: new Set<string>() });
+  const empty = (): InstallFigures => ({ ms: { lock: [], cold: [], warm: [] }, requests: {}, routes: {}, warnings: new Set<string>() });
   const figures: Record<Label, InstallFigures> = { Palisade: empty(), Verdaccio: empty() };
   const floorFigures = empty();
   const sampler = sampleMemory(registries);
@@ -733,6 +744,13 @@ function printNpmDetails(figures: Record<Label, InstallFigures>): void {
     const f = figures[label];
     const asked = INSTALL_KINDS.map((k) => `${k} ${f.requests[k]?.packuments ?? 0} packuments + ${f.requests[k]?.tarballs ?? 0} tarballs`).join('; ');
     console.log(`${label}: npm asked (last run) ${asked}`);
+    for (const kind of INSTALL_KINDS) {
+      const routes = [...(f.routes[kind] ?? new Map())].sort((a, b) => b[1].seconds - a[1].seconds);
+      if (routes.length === 0) continue;
+      const server = routes.reduce((sum, [, r]) => sum + r.seconds, 0);
+      const parts = routes.map(([route, r]) => `${route} ×${r.count} ${(r.seconds * 1000).toFixed(0)} ms (mean ${((r.seconds * 1000) / r.count).toFixed(2)} ms)`);
+      console.log(`${label}: gateway time per route, ${kind} (last run; requests overlap, so the sum ${(server * 1000).toFixed(0)} ms is not wall time): ${parts.join(', ')}`);
+    }
     // Each deprecated version says so: a few lines show what they were.
     const warnings = [...f.warnings];
     if (warnings.length > 0) console.log(`${label}: ${warnings.length} distinct npm warnings, e.g.\n  ${warnings.slice(0, 3).join('\n  ')}`);

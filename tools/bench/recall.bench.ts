@@ -2,9 +2,10 @@
 // every one admitted to dev, staging and prod), the time from sending an advisory import to the
 // recall case being enforced in every view (the case's `containedAt`), p50/p99 over
 // BENCH_ADVISORIES advisories (default 20) each hitting BENCH_AFFECTED versions of one package;
-// (2) the read path with download recording on vs off: req/s and CPU per request of full
-// packuments, of tarballs (one client fetching every version in turn, so repeats are counted on
-// one entry per batch) and of tarballs where each download comes from a new client (no repeats).
+// (2) the read path with download recording on vs off, in pairs of short trials: req/s and CPU per
+// request of full packuments, of tarballs (one client fetching every version in turn, so repeats are
+// counted on one entry per batch) and of tarballs where each download comes from a new client (no
+// repeats).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -21,8 +22,9 @@ const VERSIONS_PER_PACKAGE = Number(process.env.BENCH_VERSIONS_PER_PACKAGE ?? 50
 const ADVISORIES = Number(process.env.BENCH_ADVISORIES ?? 20);
 const AFFECTED = Number(process.env.BENCH_AFFECTED ?? 5);
 const PUBLISH_CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY ?? 32);
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
-const READ_ROUNDS = Number(process.env.BENCH_READ_ROUNDS ?? 7);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
+/** Pairs of trials (recording off, on) per read-path phase. */
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 15);
 const VIEWS = ['dev', 'staging', 'prod'];
 
 const POLICY = `
@@ -166,6 +168,9 @@ const PHASES: Record<string, Phase> = {
   distinctAtRate: { label: `tarball at ${FIXED_RATE} req/s, each download a new client`, tarballs: true, distinct: true, rate: FIXED_RATE },
 };
 
+/** BENCH_READ_PHASES: the read-path phases to run, by key (all by default). */
+const READ_PHASES = process.env.BENCH_READ_PHASES?.split(',') ?? Object.keys(PHASES);
+
 async function measure(stack: Stack, packument: string, phase: Phase): Promise<ReadSample> {
   const headers = { authorization: `Bearer ${stack.adminToken}` };
   let sent = 0;
@@ -206,39 +211,51 @@ async function readStack(mode: StackMode, record: boolean): Promise<{ stack: Sta
   return { stack, packument };
 }
 
-type Figures = Record<string, ReadSample>;
+/** A phase's figures: the median of each side, and the median and quartiles of the per-pair change (on vs off). */
+interface PhaseFigures {
+  off: ReadSample;
+  on: ReadSample;
+  /** Per pair, (on − off) / off of req/s, or of CPU per request for the idle and fixed-rate phases. */
+  change: { p25: number; median: number; p75: number };
+}
+
+/** What a pair compares: req/s where the load saturates the stack, otherwise CPU (per request, or per second when idle). */
+const comparedOf = (phase: Phase, sample: ReadSample): number => (phase.idle || phase.rate ? sample.cpuMsPerRequest : sample.rps);
 
 /**
- * Recording off vs on, both stacks up at once and measured in alternating rounds (the order
- * flipping each round), median per stack: other load on the machine drifts over minutes and
- * would otherwise land on one side only. Saturating phases give req/s; the fixed-rate phases
- * give the steadier figure, CPU per request (Node and PostgreSQL), which is what recording costs.
+ * Recording off vs on in pairs: both stacks up at once, each phase measured on one stack and at
+ * once on the other (the order flipping each pair), PAIRS times in short trials. Neighbours on a
+ * shared machine drift over seconds to minutes; two trials seconds apart see the same drift, so
+ * the median of the per-pair changes is steadier than the change between two medians of long
+ * rounds (which moved 6–17 % in A/A runs). Saturating phases compare req/s; the idle and
+ * fixed-rate phases compare CPU (Node and PostgreSQL), which is what recording costs.
  */
-async function readPath(mode: StackMode): Promise<Record<'off' | 'on', Figures>> {
+async function readPath(mode: StackMode): Promise<Record<string, PhaseFigures>> {
   // Started together: a stack started a minute after the other ran its first rounds 10–17 % slower
-  // in an A/A run (recording off on both sides), a head start the alternating rounds did not undo.
+  // in an A/A run (recording off on both sides), a head start the alternating trials did not undo.
   const [off, on] = await Promise.all([readStack(mode, false), readStack(mode, process.env.BENCH_AA !== '1')]);
   const stacks = { off, on };
   try {
-    const samples = { off: new Map<string, ReadSample[]>(), on: new Map<string, ReadSample[]>() };
-    // Round -1 warms both stacks up (JIT, caches, connection pools) and is not counted.
-    for (let round = -1; round < READ_ROUNDS; round += 1) {
-      for (const side of Math.abs(round) % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-        for (const [key, phase] of Object.entries(PHASES)) {
-          const sample = await measure(stacks[side].stack, stacks[side].packument, phase);
-          if (round >= 0) samples[side].set(key, [...(samples[side].get(key) ?? []), sample]);
-        }
+    const figures: Record<string, PhaseFigures> = {};
+    for (const [key, phase] of Object.entries(PHASES).filter(([k]) => READ_PHASES.includes(k))) {
+      // One pair first warms both stacks up for this phase (JIT, caches, connection pools) and is not counted.
+      const samples = { off: [] as ReadSample[], on: [] as ReadSample[] };
+      const changes: number[] = [];
+      for (let pair = -1; pair < PAIRS; pair += 1) {
+        const sides = Math.abs(pair) % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
+        const trial = { off: undefined as ReadSample | undefined, on: undefined as ReadSample | undefined };
+        for (const side of sides) trial[side] = await measure(stacks[side].stack, stacks[side].packument, phase);
+        if (pair < 0 || !trial.off || !trial.on) continue;
+        samples.off.push(trial.off);
+        samples.on.push(trial.on);
+        changes.push((comparedOf(phase, trial.on) - comparedOf(phase, trial.off)) / comparedOf(phase, trial.off));
       }
+      const median = (xs: ReadSample[]): ReadSample => ({ rps: percentile(xs.map((x) => x.rps), 50), cpuMsPerRequest: percentile(xs.map((x) => x.cpuMsPerRequest), 50) });
+      figures[key] = { off: median(samples.off), on: median(samples.on), change: { p25: percentile(changes, 25), median: percentile(changes, 50), p75: percentile(changes, 75) } };
+      const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+      console.log(`${mode.padEnd(12)} ${phase.label}, per pair (on vs off): ${changes.map(pct).join(' ')}`);
     }
-    const figures = (side: 'off' | 'on'): Figures => {
-      const result: Figures = {};
-      for (const [key, xs] of samples[side]) {
-        console.log(`${mode.padEnd(12)} recording ${side.padEnd(3)} ${PHASES[key].label}, rounds: req/s (CPU ms per request) ${xs.map((x) => `${x.rps.toFixed(0)} (${x.cpuMsPerRequest.toFixed(3)})`).join(' ')}`);
-        result[key] = { rps: percentile(xs.map((x) => x.rps), 50), cpuMsPerRequest: percentile(xs.map((x) => x.cpuMsPerRequest), 50) };
-      }
-      return result;
-    };
-    return { off: figures('off'), on: figures('on') };
+    return figures;
   } finally {
     await stacks.off.stack.stop();
     await stacks.on.stack.stop();
@@ -250,18 +267,20 @@ async function main(): Promise<void> {
   for (const mode of modes) {
     if (process.env.BENCH_SKIP_CONTAINMENT !== '1') await containment(mode);
     if (process.env.BENCH_SKIP_READ === '1') continue;
-    const { off, on } = await readPath(mode);
-    const change = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)} %`;
-    console.log(`${mode.padEnd(12)} read path, 16 connections, median of ${READ_ROUNDS} alternating rounds of ${DURATION_S} s (target: recording within 5 %):`);
-    for (const [key, phase] of Object.entries(PHASES)) {
-      const [a, b] = [off[key], on[key]];
+    const figures = await readPath(mode);
+    const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
+    console.log(`${mode.padEnd(12)} read path, 16 connections, ${PAIRS} pairs of ${DURATION_S} s trials, recording off vs on (target: within 5 %):`);
+    for (const [key, phase] of Object.entries(PHASES).filter(([k]) => READ_PHASES.includes(k))) {
+      const { off, on, change } = figures[key];
+      const spread = `median ${pct(change.median)} (quartiles ${pct(change.p25)} … ${pct(change.p75)})`;
       if (phase.idle) {
-        console.log(`${mode.padEnd(12)} ${phase.label}: off ${a.cpuMsPerRequest.toFixed(0)}, on ${b.cpuMsPerRequest.toFixed(0)} (${change(a.cpuMsPerRequest, b.cpuMsPerRequest)})`);
+        console.log(`${mode.padEnd(12)} ${phase.label}: off ${off.cpuMsPerRequest.toFixed(0)}, on ${on.cpuMsPerRequest.toFixed(0)}; CPU change per pair ${spread}`);
         continue;
       }
+      const compared = phase.rate ? 'CPU per request' : 'req/s';
       console.log(
-        `${mode.padEnd(12)} ${phase.label}: req/s off ${a.rps.toFixed(0)}, on ${b.rps.toFixed(0)} (${change(a.rps, b.rps)}); ` +
-          `CPU per request off ${a.cpuMsPerRequest.toFixed(3)} ms, on ${b.cpuMsPerRequest.toFixed(3)} ms (${change(a.cpuMsPerRequest, b.cpuMsPerRequest)})`,
+        `${mode.padEnd(12)} ${phase.label}: req/s off ${off.rps.toFixed(0)}, on ${on.rps.toFixed(0)}; CPU per request off ${off.cpuMsPerRequest.toFixed(3)} ms, on ${on.cpuMsPerRequest.toFixed(3)} ms; ` +
+          `${compared} change per pair ${spread}${phase.rate ? '' : Math.abs(change.median) <= 0.05 ? '  within 5 %' : '  NOT within 5 %'}`,
       );
     }
   }

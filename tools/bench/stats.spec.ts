@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { percentile, treeCpuSecondsOf, treeMemoryOf } from './stats';
+import { percentile, routeTimesBetween, routeTimesOf, treeCpuSecondsOf, treeMemoryOf } from './stats';
 
 describe('percentile', () => {
   it('uses the nearest rank', () => {
@@ -50,5 +50,27 @@ describe('treeMemoryOf', () => {
     const child = spawn(process.execPath, ['-e', '']);
     await once(child, 'exit');
     expect(await treeMemoryOf(child.pid as number)).toEqual({ rssBytes: 0, pssBytes: 0 });
+  });
+});
+
+describe('routeTimesOf / routeTimesBetween', () => {
+  const scrape = (tarballs: number, seconds: number) =>
+    [
+      '# HELP palisade_gateway_http_request_duration_seconds Registry requests',
+      `palisade_gateway_http_request_duration_seconds_bucket{le="0.001",route="tarball",method="GET",status="200",service="gateway"} ${tarballs}`,
+      `palisade_gateway_http_request_duration_seconds_sum{route="tarball",method="GET",status="200",service="gateway"} ${seconds}`,
+      `palisade_gateway_http_request_duration_seconds_count{route="tarball",method="GET",status="200",service="gateway"} ${tarballs}`,
+      'palisade_gateway_http_request_duration_seconds_sum{route="tarball",method="HEAD",status="200",service="gateway"} 0.5',
+      'palisade_gateway_http_request_duration_seconds_count{route="tarball",method="HEAD",status="200",service="gateway"} 2',
+      'palisade_gateway_http_request_duration_seconds_sum{route="packument",method="GET",status="304",service="gateway"} 0.25',
+      'palisade_gateway_http_request_duration_seconds_count{route="packument",method="GET",status="304",service="gateway"} 5',
+    ].join('\n');
+
+  it('adds up methods per route and status, and answers what a run added', () => {
+    const before = routeTimesOf(scrape(10, 1));
+    expect(before.get('tarball 200')).toEqual({ count: 12, seconds: 1.5 });
+    expect(before.get('packument 304')).toEqual({ count: 5, seconds: 0.25 });
+    const added = routeTimesBetween(before, routeTimesOf(scrape(30, 3)));
+    expect([...added]).toEqual([['tarball 200', { count: 20, seconds: 2 }]]);
   });
 });

@@ -85,3 +85,32 @@ export async function treeMemoryOf(root: number): Promise<TreeMemory> {
 }
 
 const kibOf = (rollup: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(rollup)?.[1] ?? 0);
+
+/** Requests answered and the seconds they took in all, per `route status`, from a Palisade gateway's /metrics text. */
+export type RouteTimes = Map<string, { count: number; seconds: number }>;
+
+export function routeTimesOf(metricsText: string): RouteTimes {
+  const times: RouteTimes = new Map();
+  const line = /^palisade_gateway_http_request_duration_seconds_(sum|count)\{([^}]*)\} (\S+)$/;
+  for (const text of metricsText.split('\n')) {
+    const match = line.exec(text);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[2].matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const key = `${labels.route} ${labels.status}`;
+    const entry = times.get(key) ?? { count: 0, seconds: 0 };
+    if (match[1] === 'count') entry.count += Number(match[3]);
+    else entry.seconds += Number(match[3]);
+    times.set(key, entry);
+  }
+  return times;
+}
+
+/** What `after` added to `before`, keeping only routes that answered in between. */
+export function routeTimesBetween(before: RouteTimes, after: RouteTimes): RouteTimes {
+  const added: RouteTimes = new Map();
+  for (const [key, { count, seconds }] of after) {
+    const was = before.get(key) ?? { count: 0, seconds: 0 };
+    if (count > was.count) added.set(key, { count: count - was.count, seconds: seconds - was.seconds });
+  }
+  return added;
+}

@@ -10,6 +10,7 @@ import { BATCH_SIZE, DownloadRecorder, MAX_BUFFERED } from './download-recorder'
 function fakeStore() {
   const batches: string[][] = [];
   const entries: Array<{ userAgent: string; count: number; first?: number; last?: number }> = [];
+  const downloaders: string[] = [];
   const state = { down: false, delayMs: 0 };
   const dataSource = {
     transaction: async (work: (tx: unknown) => Promise<unknown>) => {
@@ -24,6 +25,7 @@ function fakeStore() {
             batches.push(downloads.map((d) => d.userAgent));
             for (const d of downloads) {
               entries.push({ userAgent: d.userAgent, count: d.count, first: d.downloadedAt && timestampMs(d.downloadedAt), last: d.lastDownloadedAt && timestampMs(d.lastDownloadedAt) });
+              downloaders.push(`${d.downloader?.principal}/${d.downloader?.tokenId}`);
             }
           }
           return [];
@@ -32,7 +34,7 @@ function fakeStore() {
       return work(tx);
     },
   } as unknown as DataSource;
-  return { dataSource, batches, entries, state };
+  return { dataSource, batches, entries, downloaders, state };
 }
 
 const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
@@ -117,6 +119,38 @@ describe('DownloadRecorder', () => {
     expect(anonymous.resolve).not.toHaveBeenCalled();
     expect(ci.resolve).toHaveBeenCalledTimes(1);
     await r.onApplicationShutdown();
+  });
+
+  it('resolves a request’s token once per entry, and writes the entry once its downloader is known', async () => {
+    const store = fakeStore();
+    const { recorder: r } = recorder(store.dataSource);
+    let settle: (principal: { user: string; tokenId: string; readonly: boolean; admin: boolean }) => void = () => undefined;
+    const resolve = jest.fn(() => new Promise((done) => (settle = done)));
+    const ci = { view: 'prod', head: false, headers: { 'user-agent': 'npm/11', authorization: 'Bearer ci-token' }, principal: resolve } as unknown as RegistryRequest;
+    const other = { ...ci, headers: { ...ci.headers, authorization: 'Bearer other-token' }, principal: async () => null } as unknown as RegistryRequest;
+    for (let i = 0; i < 50; i += 1) r.recordTarball(ci, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    r.recordTarball(other, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    expect(resolve).toHaveBeenCalledTimes(1);
+    const written = r.flush();
+    await new Promise((done) => setTimeout(done, 20));
+    expect(store.batches).toEqual([]);
+    settle({ user: 'ci', tokenId: 'k1', readonly: true, admin: false });
+    await written;
+    expect(store.entries.map((e) => e.count)).toEqual([50, 1]);
+    expect(store.downloaders).toEqual(['ci/k1', 'anonymous/']);
+  });
+
+  it('knows the downloader of the entry that fills a batch (the write starts on that very request)', async () => {
+    const store = fakeStore();
+    const { recorder: r } = recorder(store.dataSource);
+    const principal = async () => ({ user: 'ci', tokenId: 'k1', readonly: true, admin: false });
+    for (let i = 0; i < BATCH_SIZE; i += 1) {
+      const ci = { view: 'prod', head: false, headers: { 'user-agent': `npm/${i}`, authorization: 'Bearer ci-token' }, principal } as unknown as RegistryRequest;
+      r.recordTarball(ci, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+    }
+    await r.flush();
+    expect(store.batches).toHaveLength(1);
+    expect(new Set(store.downloaders)).toEqual(new Set(['ci/k1']));
   });
 
   it('counts repeats of a download on one entry with its first and last time, and starts a new entry once that one is being written', async () => {

@@ -10,8 +10,12 @@ import type { GatewaySettings } from '../gateway.config';
 import type { Principal, RegistryRequest } from '../http/registry-request';
 import { GATEWAY_SETTINGS } from '../packages/application/gateway-settings.provider';
 
-/** A batch is written at least this often while downloads are waiting... */
-export const FLUSH_INTERVAL_MS = 250;
+/**
+ * A batch is written at least this often while downloads are waiting... Each write costs an outbox
+ * row, a bus message, a delivery and a recall transaction on the gateway's cores, so it is paced
+ * by the second: a download reaches the blast radius within about a second.
+ */
+export const FLUSH_INTERVAL_MS = 1_000;
 /** ...and as soon as this many entries wait; it is also the largest batch (one event, one small transaction). */
 export const BATCH_SIZE = 500;
 /** Beyond this many waiting entries (the database is down), the oldest are dropped and counted. */
@@ -32,9 +36,20 @@ interface Tally {
   count: number;
   firstAt: number;
   lastAt: number;
+  /** Until it settles, `download.downloader` is not known yet (the request's token is being resolved). */
+  resolving?: Promise<void>;
 }
 
-const keyOf = (d: Download): string => [d.name, d.version, d.integrity, d.view, d.downloader?.principal ?? '', d.downloader?.tokenId ?? '', d.userAgent].join('\0');
+type TarballServed = Pick<Download, 'name' | 'version' | 'integrity'>;
+
+const keyOf = (d: Download): string => ['d', d.name, d.version, d.integrity, d.view, d.downloader?.principal ?? '', d.downloader?.tokenId ?? '', d.userAgent].join('\0');
+
+/**
+ * A served request's entry key: its credentials as sent stand for the downloader, so a repeat (a CI
+ * fleet's token fetching the same tarball) is counted without resolving the token again. The header
+ * stays in this process's memory only, as long as the entry waits (about a second), like the request.
+ */
+const requestKeyOf = (t: TarballServed, view: string, authorization: string, userAgent: string): string => ['r', t.name, t.version, t.integrity, view, authorization, userAgent].join('\0');
 
 function entryOf(tally: Tally): MessageInitShape<typeof DownloadRecordedSchema> {
   return {
@@ -56,9 +71,9 @@ export function downloaderOf(principal: Principal | null): { principal: string; 
 
 /**
  * Records every tarball served, for the recall service's blast radius: kept in memory and written
- * as one `download.recorded` batch through the outbox every 250 ms (or at 500 entries), so the
+ * as one `download.recorded` batch through the outbox every second (or at 500 entries), so the
  * read path never waits for the database or the bus. Repeats of a download (same tarball, view,
- * downloader and user agent) while it waits are counted on one entry, with its first and last
+ * credentials and user agent) while it waits are counted on one entry, with its first and last
  * time: a CI fleet fetching the same tarballs costs the pipeline one entry per batch, not one per
  * request. Bounded: when writes fail for long, the oldest entries are dropped and their downloads
  * counted. What is left is written on shutdown.
@@ -122,24 +137,36 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Records the tarball a request is being served. Never waits: the caller's principal (resolved
-   * from its token, when it sent one) is awaited off the request path. A request without
-   * credentials is anonymous without asking the authenticator; one with a token costs a hash and
-   * an in-memory lookup (the authenticator caches resolved tokens, and the request its principal).
+   * from its token, when it sent one) is awaited off the request path, once per entry; the batch
+   * that writes the entry waits for it. A request without credentials is anonymous without asking
+   * the authenticator; repeats of an entry cost a key and a map lookup.
    */
-  recordTarball(request: RegistryRequest, tarball: { name: string; version: string; integrity: string }): void {
+  recordTarball(request: RegistryRequest, tarball: TarballServed): void {
     if (!this.enabled || request.head) return;
-    const at = Date.now();
     const userAgent = String(request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT);
-    const add = (principal: Principal | null) => this.add({ ...tarball, view: request.view, downloader: downloaderOf(principal), userAgent }, at);
-    if (request.headers.authorization === undefined) add(null);
-    else void request.principal().then(add, () => add(null));
+    const authorization = request.headers.authorization;
+    this.count(requestKeyOf(tarball, request.view, authorization ?? '', userAgent), Date.now(), () => {
+      const download: Download = { name: tarball.name, version: tarball.version, integrity: tarball.integrity, view: request.view, downloader: { ...ANONYMOUS }, userAgent };
+      if (authorization === undefined) return { download };
+      const resolving = request.principal().then(
+        (principal) => {
+          download.downloader = downloaderOf(principal);
+        },
+        () => undefined,
+      );
+      return { download, resolving };
+    });
   }
 
   /** Queues one download made at `at` (epoch ms); writes at once when a batch is full. */
   add(download: Download, at = Date.now()): void {
+    this.count(keyOf(download), at, () => ({ download }));
+  }
+
+  /** Counts a download on its open entry, or opens one with what `open` answers. */
+  private count(key: string, at: number, open: () => Pick<Tally, 'download' | 'resolving'>): void {
     if (!this.enabled || this.closed) return;
     this.waiting += 1;
-    const key = keyOf(download);
     const tally = this.open.get(key);
     if (tally) {
       tally.count += 1;
@@ -147,7 +174,7 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
       tally.lastAt = Math.max(tally.lastAt, at);
       return;
     }
-    const fresh = { key, download, count: 1, firstAt: at, lastAt: at };
+    const fresh: Tally = { key, ...open(), count: 1, firstAt: at, lastAt: at };
     this.buffer.push(fresh);
     this.open.set(key, fresh);
     if (this.buffer.length > MAX_BUFFERED) this.drop(this.buffer.length - MAX_BUFFERED);
@@ -199,6 +226,7 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
     if (batch.length === 0) return true;
     const downloads = downloadsIn(batch);
     try {
+      await Promise.all(batch.map((tally) => tally.resolving));
       const { schema, subject } = Events.downloadRecorded;
       const data = encodeMessage(schema, { downloads: batch.map(entryOf) });
       await this.dataSource.transaction((tx) => addToOutbox(tx, { subject, schema: schema.typeName, data }));

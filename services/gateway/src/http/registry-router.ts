@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LOGGER, SERVICE_CONFIG } from '@palisade/platform';
+import { LOGGER, METRICS, SERVICE_CONFIG } from '@palisade/platform';
+import type { Registry } from '@palisade/telemetry';
 import type { Logger } from '@palisade/config';
 import { isPalisadeError } from '@palisade/errors';
 import { gatewaySettings } from '../gateway.config';
@@ -17,6 +18,7 @@ import { Authenticator, PackageDocumentAdmission, REGISTRY_ROUTES, type Principa
 import { ipInRanges } from '../accounts/credentials/cidr';
 import { assertCanWrite } from '../accounts/permissions';
 import { externalRegistryUrl, splitViewPrefix } from './view-path';
+import { RouteMetrics } from './route-metrics';
 
 /**
  * The npm registry protocol on the gateway's Fastify instance. Routes are matched on the raw,
@@ -33,6 +35,7 @@ export class RegistryRouter implements OnModuleInit, OnModuleDestroy {
   private readonly principals = new WeakMap<FastifyRequest, Promise<Principal | null>>();
   /** Large package documents for names not taken yet, which only a publish can be. */
   private readonly firstPublishes = new WeakMap<FastifyRequest, string>();
+  private readonly routeMetrics: RouteMetrics;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -41,8 +44,10 @@ export class RegistryRouter implements OnModuleInit, OnModuleDestroy {
     private readonly documents: PackageDocumentAdmission,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_CONFIG) config: Readonly<Record<string, unknown>>,
+    @Inject(METRICS) metrics: Registry,
   ) {
     this.settings = gatewaySettings(config);
+    this.routeMetrics = new RouteMetrics(metrics, routes);
   }
 
   onModuleInit(): void {
@@ -52,6 +57,10 @@ export class RegistryRouter implements OnModuleInit, OnModuleDestroy {
     const options = {
       method,
       handler: (req: FastifyRequest, reply: FastifyReply) => runInRequest({ clientIp: req.ip }, () => this.dispatch(req, reply)),
+      onResponse: (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        this.routeMetrics.answered(req, reply);
+        done();
+      },
       // Per-route body limits, encodings and (for large bodies) the caller, checked before the body is read or parsed.
       preParsing: async (req: FastifyRequest, reply: FastifyReply, payload: NodeJS.ReadableStream) =>
         req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? payload : this.admitBody(req, reply, payload),
@@ -145,6 +154,7 @@ export class RegistryRouter implements OnModuleInit, OnModuleDestroy {
         if (route.method !== method) continue;
         const match = route.pattern.exec(path);
         if (!match) continue;
+        this.routeMetrics.matched(req, route);
         await this.send(reply, await route.handle(request, { ...match.groups }));
         return;
       }

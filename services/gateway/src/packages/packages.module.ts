@@ -13,7 +13,7 @@ import { UnpublishService } from './application/unpublish-service';
 import { PackageChanges } from './cache/package-changes';
 import { PackumentCache } from './cache/packument-cache';
 import { VersionEventsController } from './handlers/version-events.controller';
-import { AttestationsRoute, ProvenanceBundleRoute } from './routes/attestations.routes';
+import { NpmAttestationsRoute, ProvenanceBundleRoute } from './routes/attestations.routes';
 import { DistTagDeleteRoute, DistTagPutRoute, DistTagsGetRoute, DistTagsPostRoute } from './routes/dist-tags.routes';
 import { PackageDeleteRoute, TarballDeleteRoute } from './routes/package-delete.route';
 import { PackagePutRoute, PackageRevisionPutRoute } from './routes/package-put.route';
@@ -41,7 +41,7 @@ import { UpstreamTarballs } from '../upstream/upstream-tarballs';
 
 /** Package routes, most specific patterns first (the router takes the first match). */
 export const packageRoutes: Type<RegistryRoute>[] = [
-  AttestationsRoute,
+  NpmAttestationsRoute,
   ProvenanceBundleRoute,
   TarballDeleteRoute,
   DistTagsGetRoute,

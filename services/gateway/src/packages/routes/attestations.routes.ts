@@ -22,7 +22,7 @@ const IMMUTABLE = 'public, max-age=300';
  * bundle as npm's `audit signatures` reads it. The bundle is passed through as it was published.
  */
 @Injectable()
-export class AttestationsRoute implements RegistryRoute {
+export class NpmAttestationsRoute implements RegistryRoute {
   readonly method = 'GET';
   readonly pattern = /^\/-\/npm\/v1\/attestations\/(?<spec>.+)$/;
 
