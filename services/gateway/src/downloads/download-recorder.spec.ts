@@ -44,7 +44,14 @@ function recorder(dataSource: DataSource, recordDownloads = true) {
   return { recorder: new DownloadRecorder(dataSource, { recordDownloads } as GatewaySettings, logger, metrics), metrics };
 }
 
-const download = (i: number) => ({ name: 'x', version: '1.0.0', integrity: 'sha512-x', view: 'dev', userAgent: String(i) });
+const TARBALL = { name: 'x', version: '1.0.0', integrity: 'sha512-x' };
+
+/** Client `i` (its user agent) fetches the tarball without credentials, at `at` (epoch ms) when given. */
+function serve(r: DownloadRecorder, i: number, at?: number): void {
+  const now = at === undefined ? undefined : jest.spyOn(Date, 'now').mockReturnValue(at);
+  r.recordTarball({ view: 'dev', head: false, headers: { 'user-agent': String(i) }, principal: async () => null } as unknown as RegistryRequest, TARBALL);
+  now?.mockRestore();
+}
 
 async function counter(metrics: ReturnType<typeof createMetricsRegistry>, name: string): Promise<number> {
   return (await metrics.getSingleMetric(name)?.get())?.values[0]?.value ?? 0;
@@ -54,7 +61,7 @@ describe('DownloadRecorder', () => {
   it('writes a batch as soon as 500 downloads wait, one event per batch', async () => {
     const store = fakeStore();
     const { recorder: r, metrics } = recorder(store.dataSource);
-    for (let i = 0; i < BATCH_SIZE + 20; i += 1) r.add(download(i));
+    for (let i = 0; i < BATCH_SIZE + 20; i += 1) serve(r, i);
     await r.flush();
     expect(store.batches.map((b) => b.length)).toEqual([BATCH_SIZE, 20]);
     expect(store.batches.flat()).toEqual(Array.from({ length: BATCH_SIZE + 20 }, (_, i) => String(i)));
@@ -65,11 +72,11 @@ describe('DownloadRecorder', () => {
     const store = fakeStore();
     store.state.delayMs = 20;
     const { recorder: r } = recorder(store.dataSource);
-    r.add(download(0));
+    serve(r, 0);
     const first = r.flush();
     for (let i = 1; i <= 10; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 3));
-      r.add(download(i));
+      serve(r, i);
     }
     await first;
     expect(store.batches.map((b) => b.length)).toEqual([1]);
@@ -81,7 +88,7 @@ describe('DownloadRecorder', () => {
     const store = fakeStore();
     const { recorder: r, metrics } = recorder(store.dataSource);
     store.state.down = true;
-    for (let i = 0; i < MAX_BUFFERED + 250; i += 1) r.add(download(i));
+    for (let i = 0; i < MAX_BUFFERED + 250; i += 1) serve(r, i);
     await r.flush();
     expect(await counter(metrics, 'palisade_gateway_downloads_dropped_total')).toBe(250);
     expect(logger.warn).toHaveBeenCalled();
@@ -157,11 +164,11 @@ describe('DownloadRecorder', () => {
     const store = fakeStore();
     store.state.delayMs = 20;
     const { recorder: r, metrics } = recorder(store.dataSource);
-    for (let i = 0; i < 300; i += 1) r.add(download(1), 1_000 + i);
-    r.add(download(2), 5_000);
+    for (let i = 0; i < 300; i += 1) serve(r, 1, 1_000 + i);
+    serve(r, 2, 5_000);
     const first = r.flush();
     // Arrives while the first entry is being written: it must not be lost in it.
-    r.add(download(1), 9_000);
+    serve(r, 1, 9_000);
     await first;
     await r.flush();
     expect(store.batches).toEqual([['1', '2'], ['1']]);
@@ -177,8 +184,8 @@ describe('DownloadRecorder', () => {
     const store = fakeStore();
     const { recorder: r, metrics } = recorder(store.dataSource);
     store.state.down = true;
-    for (let i = 0; i < 5; i += 1) r.add(download(0));
-    for (let i = 1; i <= MAX_BUFFERED; i += 1) r.add(download(i));
+    for (let i = 0; i < 5; i += 1) serve(r, 0);
+    for (let i = 1; i <= MAX_BUFFERED; i += 1) serve(r, i);
     await r.flush();
     expect(await counter(metrics, 'palisade_gateway_downloads_dropped_total')).toBe(5);
     store.state.down = false;
@@ -191,7 +198,7 @@ describe('DownloadRecorder', () => {
     const store = fakeStore();
     const { recorder: r } = recorder(store.dataSource, false);
     r.onModuleInit();
-    r.add(download(1));
+    serve(r, 1);
     await r.onApplicationShutdown();
     expect(store.batches).toEqual([]);
   });

@@ -42,14 +42,12 @@ interface Tally {
 
 type TarballServed = Pick<Download, 'name' | 'version' | 'integrity'>;
 
-const keyOf = (d: Download): string => ['d', d.name, d.version, d.integrity, d.view, d.downloader?.principal ?? '', d.downloader?.tokenId ?? '', d.userAgent].join('\0');
-
 /**
  * A served request's entry key: its credentials as sent stand for the downloader, so a repeat (a CI
  * fleet's token fetching the same tarball) is counted without resolving the token again. The header
  * stays in this process's memory only, as long as the entry waits (about a second), like the request.
  */
-const requestKeyOf = (t: TarballServed, view: string, authorization: string, userAgent: string): string => ['r', t.name, t.version, t.integrity, view, authorization, userAgent].join('\0');
+const entryKeyOf = (t: TarballServed, view: string, authorization: string, userAgent: string): string => [t.name, t.version, t.integrity, view, authorization, userAgent].join('\0');
 
 function entryOf(tally: Tally): MessageInitShape<typeof DownloadRecordedSchema> {
   return {
@@ -145,7 +143,7 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
     if (!this.enabled || request.head) return;
     const userAgent = String(request.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT);
     const authorization = request.headers.authorization;
-    this.count(requestKeyOf(tarball, request.view, authorization ?? '', userAgent), Date.now(), () => {
+    this.count(entryKeyOf(tarball, request.view, authorization ?? '', userAgent), Date.now(), () => {
       const download: Download = { name: tarball.name, version: tarball.version, integrity: tarball.integrity, view: request.view, downloader: { ...ANONYMOUS }, userAgent };
       if (authorization === undefined) return { download };
       const resolving = request.principal().then(
@@ -158,12 +156,7 @@ export class DownloadRecorder implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Queues one download made at `at` (epoch ms); writes at once when a batch is full. */
-  add(download: Download, at = Date.now()): void {
-    this.count(keyOf(download), at, () => ({ download }));
-  }
-
-  /** Counts a download on its open entry, or opens one with what `open` answers. */
+  /** Counts a download on its open entry, or opens one with what `open` answers; writes at once when a batch is full. */
   private count(key: string, at: number, open: () => Pick<Tally, 'download' | 'resolving'>): void {
     if (!this.enabled || this.closed) return;
     this.waiting += 1;

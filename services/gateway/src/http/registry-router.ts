@@ -47,7 +47,7 @@ export class RegistryRouter implements OnModuleInit, OnModuleDestroy {
     @Inject(METRICS) metrics: Registry,
   ) {
     this.settings = gatewaySettings(config);
-    this.routeMetrics = new RouteMetrics(metrics, routes);
+    this.routeMetrics = new RouteMetrics(metrics);
   }
 
   onModuleInit(): void {

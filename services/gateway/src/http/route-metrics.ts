@@ -6,7 +6,7 @@ import type { RegistryRoute } from './registry-request';
 const BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** The label a request gets when it was answered before any route took it (a 404, or a body refused from its headers). */
-export const NO_ROUTE = 'none';
+const NO_ROUTE = 'none';
 
 /** A route's label: its class name without `Route`, in kebab case (`DistTagPutRoute` → `dist-tag-put`). */
 export function routeLabelOf(route: RegistryRoute): string {
@@ -23,22 +23,27 @@ export function routeLabelOf(route: RegistryRoute): string {
  */
 export class RouteMetrics {
   private readonly duration: Histogram<'route' | 'method' | 'status'>;
+  /** Each route's label, derived once (the routes are singletons). */
   private readonly labels = new Map<RegistryRoute, string>();
   private readonly routeOf = new WeakMap<FastifyRequest, string>();
 
-  constructor(metrics: Registry, routes: readonly RegistryRoute[]) {
+  constructor(metrics: Registry) {
     this.duration = createHistogram(metrics, {
       name: 'palisade_gateway_http_request_duration_seconds',
       help: 'Registry requests by route, method and status: time from arrival to the last byte of the answer',
       labelNames: ['route', 'method', 'status'],
       buckets: BUCKETS_SECONDS,
     });
-    for (const route of routes) this.labels.set(route, routeLabelOf(route));
   }
 
   /** Marks the route that handles the request. */
   matched(req: FastifyRequest, route: RegistryRoute): void {
-    this.routeOf.set(req, this.labels.get(route) ?? routeLabelOf(route));
+    let label = this.labels.get(route);
+    if (label === undefined) {
+      label = routeLabelOf(route);
+      this.labels.set(route, label);
+    }
+    this.routeOf.set(req, label);
   }
 
   /** Fastify `onResponse`: the answer has been sent. */
