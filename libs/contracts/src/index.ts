@@ -18,6 +18,8 @@ export * from './gen/palisade/v1/upstream_events_pb';
 export { type Timestamp, timestampDate, timestampFromDate, timestampFromMs, timestampMs, timestampNow } from '@bufbuild/protobuf/wkt';
 
 export { ContractErrorCode } from './errors';
+export { downloadBatchOf, downloadEntriesOf } from './download-batch';
+export type { DownloadEntry } from './download-batch';
 export {
   ALERT_SEVERITIES,
   ALL_ALERTS,

@@ -1,4 +1,4 @@
-import { Commands, Events, QuarantineMode, RecallTrigger, Severity, Verdict, encodeMessage, timestampFromDate } from '@palisade/contracts';
+import { Commands, Events, QuarantineMode, RecallTrigger, Severity, Verdict, downloadBatchOf, encodeMessage, timestampFromDate } from '@palisade/contracts';
 import type { DeliveredMessage } from '@palisade/messaging';
 import { runCleanups, waitFor } from '@palisade/testing';
 import { RecallHarness, THREE_VIEWS, integrityOf } from './__fixtures__/recall-harness';
@@ -132,7 +132,7 @@ describe('recall cases the registry opens by itself', () => {
     await h.service.app.get(RecallEventsHandler).onEnforced(redelivery(Events.recallEnforced.subject, Events.recallEnforced.schema.typeName, enforcedId, enforcedData));
     expect((await h.show(recallId)).timeline.length).toBe(timeline);
 
-    const batch = { downloads: [{ name: 'lodash', version: '4.17.11', view: 'prod', downloader: { principal: 'ci-checkout', tokenId: 'tok-ci' }, userAgent: 'npm/11.0.0' }] };
+    const batch = downloadBatchOf([{ name: 'lodash', version: '4.17.11', integrity: 'sha512-x', view: 'prod', principal: 'ci-checkout', tokenId: 'tok-ci', userAgent: 'npm/11.0.0', firstAt: Date.now(), lastAt: Date.now(), count: 1 }]);
     const downloadId = await h.publish(Events.downloadRecorded, batch);
     await waitFor(async () => (await h.show(recallId)).exposures.some((e) => e.kind === 'download'), { message: 'download indexed' });
     await h.service.app.get(RecallEventsHandler).onDownloads(redelivery(Events.downloadRecorded.subject, Events.downloadRecorded.schema.typeName, downloadId, encodeMessage(Events.downloadRecorded.schema, batch)));

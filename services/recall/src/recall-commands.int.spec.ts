@@ -101,7 +101,8 @@ describe('recall commands: manual recalls, overrides, drills, blast radius', () 
       (await import('@palisade/contracts')).Events.downloadRecorded,
       {
         downloads: [
-          // One entry standing for 40 repeats (as the gateway counts them), one from a sender that does not count.
+          // One message per entry, as gateways before the column form sent: one entry standing for 40
+          // repeats (as the gateway counts them), one from a sender that does not count.
           { name: '@acme/widget', version: '1.1.0', view: 'prod', downloader: { principal: 'ci:checkout', tokenId: 'tok-ci' }, userAgent: 'npm/11.2.0 node/v22', count: 40 },
           { name: '@acme/widget', version: '1.1.0', view: 'prod', downloader: { principal: 'ci:checkout', tokenId: 'tok-ci' }, userAgent: 'npm/11.2.0 node/v22' },
           { name: '@acme/widget', version: '1.3.0', view: 'prod', downloader: { principal: 'carol', tokenId: 'tok-carol' }, userAgent: 'pnpm/10' },

@@ -1,16 +1,17 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@palisade/config';
-import { Events, decodeMessage, timestampMs } from '@palisade/contracts';
+import { Events, decodeMessage, downloadEntriesOf } from '@palisade/contracts';
 import { createMetricsRegistry } from '@palisade/telemetry';
 import type { GatewaySettings } from '../gateway.config';
 import type { RegistryRequest } from '../http/registry-request';
-import { BATCH_SIZE, DownloadRecorder, MAX_BUFFERED } from './download-recorder';
+import { BATCH_SIZE, DownloadRecorder, FLUSH_INTERVAL_MS, MAX_BUFFERED } from './download-recorder';
 
 /** A data source whose transactions record the outbox rows they insert (or fail while `down`). */
 function fakeStore() {
   const batches: string[][] = [];
-  const entries: Array<{ userAgent: string; count: number; first?: number; last?: number }> = [];
+  const entries: Array<{ userAgent: string; count: number; first: number; last: number }> = [];
   const downloaders: string[] = [];
+  const views: string[] = [];
   const state = { down: false, delayMs: 0 };
   const dataSource = {
     transaction: async (work: (tx: unknown) => Promise<unknown>) => {
@@ -21,11 +22,12 @@ function fakeStore() {
         connection: { options: { schema: 'palisade_gateway' } },
         query: async (sql: string, params: unknown[]) => {
           if (sql.includes('INSERT INTO')) {
-            const { downloads } = decodeMessage(Events.downloadRecorded.schema, params[4] as Buffer);
+            const downloads = downloadEntriesOf(decodeMessage(Events.downloadRecorded.schema, params[4] as Buffer), 0);
             batches.push(downloads.map((d) => d.userAgent));
             for (const d of downloads) {
-              entries.push({ userAgent: d.userAgent, count: d.count, first: d.downloadedAt && timestampMs(d.downloadedAt), last: d.lastDownloadedAt && timestampMs(d.lastDownloadedAt) });
-              downloaders.push(`${d.downloader?.principal}/${d.downloader?.tokenId}`);
+              entries.push({ userAgent: d.userAgent, count: d.count, first: d.firstAt, last: d.lastAt });
+              downloaders.push(`${d.principal}/${d.tokenId}`);
+              views.push(d.view);
             }
           }
           return [];
@@ -34,7 +36,7 @@ function fakeStore() {
       return work(tx);
     },
   } as unknown as DataSource;
-  return { dataSource, batches, entries, downloaders, state };
+  return { dataSource, batches, entries, downloaders, views, state };
 }
 
 const logger = { warn: jest.fn(), error: jest.fn() } as unknown as Logger;
@@ -115,36 +117,46 @@ describe('DownloadRecorder', () => {
     r.recordTarball(revoked.request, { name: 'x', version: '1.0.1', integrity: 'sha512-x' });
     r.recordTarball(anonymous.request, { name: 'x', version: '1.0.2', integrity: 'sha512-x' });
     r.recordTarball(request(null, 'Bearer ci-token', true).request, { name: 'x', version: '1.0.3', integrity: 'sha512-x' });
-    await new Promise((resolve) => setImmediate(resolve));
-    const queued = (r as unknown as { buffer: Array<{ download: { downloader: unknown; view: string; version: string } }> }).buffer.map((t) => t.download);
-    expect(queued.map((d) => [d.version, d.view, d.downloader]).sort()).toEqual([
-      ['1.0.0', 'prod', { principal: 'ci', tokenId: 'k1' }],
-      ['1.0.1', 'prod', { principal: 'anonymous', tokenId: '' }],
-      ['1.0.2', 'prod', { principal: 'anonymous', tokenId: '' }],
-    ]);
+    await r.flush();
+    expect(store.downloaders).toEqual(['ci/k1', 'anonymous/', 'anonymous/']);
+    expect(store.views).toEqual(['prod', 'prod', 'prod']);
     // Without credentials there is nobody to resolve.
     expect(anonymous.resolve).not.toHaveBeenCalled();
     expect(ci.resolve).toHaveBeenCalledTimes(1);
     await r.onApplicationShutdown();
   });
 
-  it('resolves a request’s token once per entry, and writes the entry once its downloader is known', async () => {
+  it('resolves the same credentials once a second however many entries they open, and writes an entry once its downloader is known', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
     const store = fakeStore();
     const { recorder: r } = recorder(store.dataSource);
-    let settle: (principal: { user: string; tokenId: string; readonly: boolean; admin: boolean }) => void = () => undefined;
-    const resolve = jest.fn(() => new Promise((done) => (settle = done)));
-    const ci = { view: 'prod', head: false, headers: { 'user-agent': 'npm/11', authorization: 'Bearer ci-token' }, principal: resolve } as unknown as RegistryRequest;
-    const other = { ...ci, headers: { ...ci.headers, authorization: 'Bearer other-token' }, principal: async () => null } as unknown as RegistryRequest;
-    for (let i = 0; i < 50; i += 1) r.recordTarball(ci, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
-    r.recordTarball(other, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
-    expect(resolve).toHaveBeenCalledTimes(1);
-    const written = r.flush();
-    await new Promise((done) => setTimeout(done, 20));
-    expect(store.batches).toEqual([]);
-    settle({ user: 'ci', tokenId: 'k1', readonly: true, admin: false });
-    await written;
-    expect(store.entries.map((e) => e.count)).toEqual([50, 1]);
-    expect(store.downloaders).toEqual(['ci/k1', 'anonymous/']);
+    r.onModuleInit();
+    try {
+      let settle: (principal: { user: string; tokenId: string; readonly: boolean; admin: boolean }) => void = () => undefined;
+      const resolve = jest.fn(() => new Promise((done) => (settle = done)));
+      const ci = { view: 'prod', head: false, headers: { 'user-agent': 'npm/11', authorization: 'Bearer ci-token' }, principal: resolve } as unknown as RegistryRequest;
+      const other = { ...ci, headers: { ...ci.headers, authorization: 'Bearer other-token' }, principal: async () => null } as unknown as RegistryRequest;
+      // An install: one token, many tarballs, each a new entry.
+      for (let i = 0; i < 50; i += 1) r.recordTarball(ci, { name: 'x', version: `1.0.${i}`, integrity: 'sha512-x' });
+      r.recordTarball(ci, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+      r.recordTarball(other, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+      expect(resolve).toHaveBeenCalledTimes(1);
+      const written = r.flush();
+      await new Promise((done) => setImmediate(done));
+      expect(store.batches).toEqual([]);
+      settle({ user: 'ci', tokenId: 'k1', readonly: true, admin: false });
+      await written;
+      expect(store.entries.map((e) => e.count)).toEqual([2, ...Array<number>(49).fill(1), 1]);
+      expect(store.downloaders).toEqual([...Array<string>(50).fill('ci/k1'), 'anonymous/']);
+      // A second later the token is resolved again (it may have been revoked meanwhile).
+      await jest.advanceTimersByTimeAsync(FLUSH_INTERVAL_MS);
+      r.recordTarball(ci, { name: 'x', version: '1.0.0', integrity: 'sha512-x' });
+      expect(resolve).toHaveBeenCalledTimes(2);
+      settle({ user: 'ci', tokenId: 'k1', readonly: true, admin: false });
+    } finally {
+      jest.useRealTimers();
+      await r.onApplicationShutdown();
+    }
   });
 
   it('knows the downloader of the entry that fills a batch (the write starts on that very request)', async () => {
@@ -174,8 +186,8 @@ describe('DownloadRecorder', () => {
     expect(store.batches).toEqual([['1', '2'], ['1']]);
     expect(store.entries).toEqual([
       { userAgent: '1', count: 300, first: 1_000, last: 1_299 },
-      { userAgent: '2', count: 1, first: 5_000, last: undefined },
-      { userAgent: '1', count: 1, first: 9_000, last: undefined },
+      { userAgent: '2', count: 1, first: 5_000, last: 5_000 },
+      { userAgent: '1', count: 1, first: 9_000, last: 9_000 },
     ]);
     expect(await counter(metrics, 'palisade_gateway_downloads_recorded_total')).toBe(302);
   });

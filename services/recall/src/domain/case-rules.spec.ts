@@ -85,42 +85,41 @@ describe('identifiers', () => {
 });
 
 describe('download aggregation', () => {
+  const one = { name: 'a', version: '1.0.0', integrity: 'sha512-x', view: 'prod', principal: 'ci', tokenId: 't', userAgent: 'npm/11' };
+  const identity = { name: 'a', version: '1.0.0', view: 'prod', principal: 'ci', tokenId: 't', userAgent: 'npm/11' };
+  const [t1, t2, t3] = [Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-01-01T00:01:00Z'), Date.parse('2026-01-01T00:02:00Z')];
+
   it('counts each identity once per batch and keeps first and last seen', () => {
-    const t1 = new Date('2026-01-01T00:00:00Z');
-    const t2 = new Date('2026-01-01T00:01:00Z');
-    const one = { name: 'a', version: '1.0.0', view: 'prod', principal: 'ci', tokenId: 't', userAgent: 'npm/11' };
-    const rows = aggregateDownloads(
-      [
-        { ...one, at: t2 },
-        { ...one, at: t1 },
-        { ...one, principal: '', at: t1 },
-        { ...one, name: '' },
-      ],
-      t2,
-    );
+    const rows = aggregateDownloads([
+      { ...one, firstAt: t2, lastAt: t2, count: 1 },
+      { ...one, firstAt: t1, lastAt: t1, count: 1 },
+      { ...one, principal: '', firstAt: t1, lastAt: t1, count: 1 },
+      { ...one, name: '', firstAt: t1, lastAt: t1, count: 1 },
+    ]);
     expect(rows).toEqual([
-      { ...one, count: 2, firstSeenAt: t1, lastSeenAt: t2 },
-      { ...one, principal: 'anonymous', count: 1, firstSeenAt: t1, lastSeenAt: t1 },
+      { ...identity, count: 2, firstSeenAt: t1, lastSeenAt: t2 },
+      { ...identity, principal: 'anonymous', count: 1, firstSeenAt: t1, lastSeenAt: t1 },
     ]);
   });
 
   it('adds the counts of entries that stand for several downloads, and their last time', () => {
-    const t1 = new Date('2026-01-01T00:00:00Z');
-    const t2 = new Date('2026-01-01T00:01:00Z');
-    const t3 = new Date('2026-01-01T00:02:00Z');
-    const one = { name: 'a', version: '1.0.0', view: 'prod', principal: 'ci', tokenId: 't', userAgent: 'npm/11' };
-    const rows = aggregateDownloads(
-      [
-        { ...one, at: t1, count: 40, lastAt: t3 },
-        { ...one, at: t2, count: 2, lastAt: t2 },
-        // A sender that does not count sends 0: one download.
-        { ...one, version: '1.0.1', at: t2, count: 0 },
-      ],
-      t3,
-    );
-    expect(rows).toEqual([
-      { ...one, count: 42, firstSeenAt: t1, lastSeenAt: t3 },
-      { ...one, version: '1.0.1', count: 1, firstSeenAt: t2, lastSeenAt: t2 },
+    const rows = aggregateDownloads([
+      { ...one, firstAt: t1, lastAt: t3, count: 40 },
+      { ...one, firstAt: t2, lastAt: t2, count: 2 },
+      { ...one, version: '1.0.1', firstAt: t2, lastAt: t2, count: 1 },
     ]);
+    expect(rows).toEqual([
+      { ...identity, count: 42, firstSeenAt: t1, lastSeenAt: t3 },
+      { ...identity, version: '1.0.1', count: 1, firstSeenAt: t2, lastSeenAt: t2 },
+    ]);
+  });
+
+  it('keeps user agents that differ only past 256 characters as one identity', () => {
+    const long = 'npm/11 '.padEnd(300, 'x');
+    const rows = aggregateDownloads([
+      { ...one, userAgent: `${long}a`, firstAt: t1, lastAt: t1, count: 1 },
+      { ...one, userAgent: `${long}b`, firstAt: t1, lastAt: t1, count: 1 },
+    ]);
+    expect(rows).toEqual([{ ...identity, userAgent: long.slice(0, 256), count: 2, firstSeenAt: t1, lastSeenAt: t1 }]);
   });
 });

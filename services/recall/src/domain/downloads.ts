@@ -1,17 +1,6 @@
-export interface DownloadSeen {
-  name: string;
-  version: string;
-  view: string;
-  principal: string;
-  tokenId: string;
-  userAgent: string;
-  /** The first download the entry stands for. */
-  at?: Date;
-  /** How many downloads it stands for (default 1) and the last of them (default `at`). */
-  count?: number;
-  lastAt?: Date;
-}
+import type { DownloadEntry } from '@palisade/contracts';
 
+/** Downloads of one version in one view by one identity (principal, token, user agent): a row of the download index. */
 export interface DownloadTally {
   name: string;
   version: string;
@@ -20,35 +9,32 @@ export interface DownloadTally {
   tokenId: string;
   userAgent: string;
   count: number;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
+  /** Milliseconds since the Unix epoch. */
+  firstSeenAt: number;
+  lastSeenAt: number;
 }
 
 const MAX_USER_AGENT = 256;
 
 /**
  * One row per (name, version, view, principal, token, user agent) of a batch, with its count and
- * first and last time seen; an entry that stands for several downloads adds its count. Downloads
- * without a name, version or view are dropped; a missing principal is `anonymous`; a count below
- * 1 is 1; user agents are cut at 256 characters.
+ * first and last time seen; entries of the same identity add up. Entries without a name, version
+ * or view are dropped; a missing principal is `anonymous`; user agents are cut at 256 characters.
  */
-export function aggregateDownloads(downloads: readonly DownloadSeen[], now: Date): DownloadTally[] {
+export function aggregateDownloads(entries: readonly DownloadEntry[]): DownloadTally[] {
   const tallies = new Map<string, DownloadTally>();
-  for (const d of downloads) {
-    if (!d.name || !d.version || !d.view) continue;
-    const principal = d.principal || 'anonymous';
-    const userAgent = d.userAgent.slice(0, MAX_USER_AGENT);
-    const at = d.at ?? now;
-    const lastAt = d.lastAt && d.lastAt > at ? d.lastAt : at;
-    const count = Math.max(1, Math.floor(d.count ?? 1));
-    const key = JSON.stringify([d.name, d.version, d.view, principal, d.tokenId, userAgent]);
+  for (const e of entries) {
+    if (!e.name || !e.version || !e.view) continue;
+    const principal = e.principal || 'anonymous';
+    const userAgent = e.userAgent.slice(0, MAX_USER_AGENT);
+    const key = [e.name, e.version, e.view, principal, e.tokenId, userAgent].join('\0');
     const seen = tallies.get(key);
     if (seen) {
-      seen.count += count;
-      if (at < seen.firstSeenAt) seen.firstSeenAt = at;
-      if (lastAt > seen.lastSeenAt) seen.lastSeenAt = lastAt;
+      seen.count += e.count;
+      seen.firstSeenAt = Math.min(seen.firstSeenAt, e.firstAt);
+      seen.lastSeenAt = Math.max(seen.lastSeenAt, e.lastAt);
     } else {
-      tallies.set(key, { name: d.name, version: d.version, view: d.view, principal, tokenId: d.tokenId, userAgent, count, firstSeenAt: at, lastSeenAt: lastAt });
+      tallies.set(key, { name: e.name, version: e.version, view: e.view, principal, tokenId: e.tokenId, userAgent, count: e.count, firstSeenAt: e.firstAt, lastSeenAt: Math.max(e.firstAt, e.lastAt) });
     }
   }
   return [...tallies.values()];

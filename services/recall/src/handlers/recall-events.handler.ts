@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { DataSource } from 'typeorm';
-import { Events, decodeMessage, timestampDate } from '@palisade/contracts';
+import { Events, decodeMessage, downloadEntriesOf, timestampDate } from '@palisade/contracts';
 import { applyOnce, type DeliveredMessage } from '@palisade/messaging';
 import { DATA_SOURCE } from '@palisade/platform';
 import { EnforcementTracker } from '../application/enforcement-tracker';
@@ -31,20 +31,7 @@ export class RecallEventsHandler {
   @EventPattern(Events.downloadRecorded.subject)
   async onDownloads(@Payload() message: DeliveredMessage): Promise<void> {
     const batch = decodeMessage(Events.downloadRecorded.schema, message.data);
-    const rows = aggregateDownloads(
-      batch.downloads.map((d) => ({
-        name: d.name,
-        version: d.version,
-        view: d.view,
-        principal: d.downloader?.principal ?? '',
-        tokenId: d.downloader?.tokenId ?? '',
-        userAgent: d.userAgent,
-        count: d.count,
-        ...(d.downloadedAt ? { at: timestampDate(d.downloadedAt) } : {}),
-        ...(d.lastDownloadedAt ? { lastAt: timestampDate(d.lastDownloadedAt) } : {}),
-      })),
-      new Date(),
-    );
+    const rows = aggregateDownloads(downloadEntriesOf(batch, Date.now()));
     if (rows.length === 0) return;
     await applyOnce(this.dataSource, 'recall.download-recorded', message, (tx) => ExposureStore.addDownloads(tx, rows));
   }

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file palisade/v1/download_events.proto.
  */
 export const file_palisade_v1_download_events: GenFile = /*@__PURE__*/
-  fileDesc("CiFwYWxpc2FkZS92MS9kb3dubG9hZF9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIogCChBEb3dubG9hZFJlY29yZGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRImCgpkb3dubG9hZGVyGAUgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISEgoKdXNlcl9hZ2VudBgGIAEoCRIxCg1kb3dubG9hZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVjb3VudBgIIAEoDRI2ChJsYXN0X2Rvd25sb2FkZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkEKDURvd25sb2FkQmF0Y2gSMAoJZG93bmxvYWRzGAEgAygLMh0ucGFsaXNhZGUudjEuRG93bmxvYWRSZWNvcmRlZGIGcHJvdG8z", [file_google_protobuf_timestamp, file_palisade_v1_common]);
+  fileDesc("CiFwYWxpc2FkZS92MS9kb3dubG9hZF9ldmVudHMucHJvdG8SC3BhbGlzYWRlLnYxIogCChBEb3dubG9hZFJlY29yZGVkEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIRCglpbnRlZ3JpdHkYAyABKAkSDAoEdmlldxgEIAEoCRImCgpkb3dubG9hZGVyGAUgASgLMhIucGFsaXNhZGUudjEuQWN0b3ISEgoKdXNlcl9hZ2VudBgGIAEoCRIxCg1kb3dubG9hZGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVjb3VudBgIIAEoDRI2ChJsYXN0X2Rvd25sb2FkZWRfYXQYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInAKDURvd25sb2FkQmF0Y2gSMAoJZG93bmxvYWRzGAEgAygLMh0ucGFsaXNhZGUudjEuRG93bmxvYWRSZWNvcmRlZBItCgdjb2x1bW5zGAIgASgLMhwucGFsaXNhZGUudjEuRG93bmxvYWRDb2x1bW5zIvgBCg9Eb3dubG9hZENvbHVtbnMSDwoHc3ltYm9scxgBIAMoCRIMCgRuYW1lGAIgAygNEg8KB3ZlcnNpb24YAyADKA0SEQoJaW50ZWdyaXR5GAQgAygNEgwKBHZpZXcYBSADKA0SEQoJcHJpbmNpcGFsGAYgAygNEhAKCHRva2VuX2lkGAcgAygNEhIKCnVzZXJfYWdlbnQYCCADKA0SKQoFZXBvY2gYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCGZpcnN0X21zGAogAygNEg8KB2xhc3RfbXMYCyADKA0SDQoFY291bnQYDCADKA1iBnByb3RvMw", [file_google_protobuf_timestamp, file_palisade_v1_common]);
 
 /**
  * A tarball served, once or more often to the same downloader with the same user agent (the
@@ -88,8 +88,9 @@ export const DownloadRecordedSchema: GenMessage<DownloadRecorded> = /*@__PURE__*
   messageDesc(file_palisade_v1_download_events, 0);
 
 /**
- * registry.evt.download.recorded — the gateway batches downloads (a few hundred ms at most) so the
- * read path never waits for the bus.
+ * registry.evt.download.recorded — the gateway batches downloads (about a second at most) so the
+ * read path never waits for the bus. A batch carries its entries in one of two forms: one message
+ * per entry (`downloads`, what gateways before the compact form sent; still read), or `columns`.
  *
  * @generated from message palisade.v1.DownloadBatch
  */
@@ -98,6 +99,11 @@ export type DownloadBatch = Message<"palisade.v1.DownloadBatch"> & {
    * @generated from field: repeated palisade.v1.DownloadRecorded downloads = 1;
    */
   downloads: DownloadRecorded[];
+
+  /**
+   * @generated from field: palisade.v1.DownloadColumns columns = 2;
+   */
+  columns?: DownloadColumns | undefined;
 };
 
 /**
@@ -106,4 +112,94 @@ export type DownloadBatch = Message<"palisade.v1.DownloadBatch"> & {
  */
 export const DownloadBatchSchema: GenMessage<DownloadBatch> = /*@__PURE__*/
   messageDesc(file_palisade_v1_download_events, 1);
+
+/**
+ * The entries of a batch column by column, every string once: entry i is name[i], version[i], …
+ * of the columns below, strings given as indexes into `symbols` (the shape of Prometheus
+ * remote-write 2.0). Under load the gateway writes a batch of hundreds of entries every second,
+ * and one message per entry cost more to encode and decode than everything else recording does;
+ * packed columns of numbers cost a fraction of it. All columns have one value per entry.
+ *
+ * @generated from message palisade.v1.DownloadColumns
+ */
+export type DownloadColumns = Message<"palisade.v1.DownloadColumns"> & {
+  /**
+   * The distinct strings of the batch.
+   *
+   * @generated from field: repeated string symbols = 1;
+   */
+  symbols: string[];
+
+  /**
+   * @generated from field: repeated uint32 name = 2;
+   */
+  name: number[];
+
+  /**
+   * @generated from field: repeated uint32 version = 3;
+   */
+  version: number[];
+
+  /**
+   * @generated from field: repeated uint32 integrity = 4;
+   */
+  integrity: number[];
+
+  /**
+   * @generated from field: repeated uint32 view = 5;
+   */
+  view: number[];
+
+  /**
+   * The downloader: principal (`anonymous` when the view allows it) and token id (empty without one).
+   *
+   * @generated from field: repeated uint32 principal = 6;
+   */
+  principal: number[];
+
+  /**
+   * @generated from field: repeated uint32 token_id = 7;
+   */
+  tokenId: number[];
+
+  /**
+   * @generated from field: repeated uint32 user_agent = 8;
+   */
+  userAgent: number[];
+
+  /**
+   * The time the times below count from.
+   *
+   * @generated from field: google.protobuf.Timestamp epoch = 9;
+   */
+  epoch?: Timestamp | undefined;
+
+  /**
+   * Per entry, milliseconds after `epoch` of the first download it stands for...
+   *
+   * @generated from field: repeated uint32 first_ms = 10;
+   */
+  firstMs: number[];
+
+  /**
+   * ...and of the last one (equal to the first when there was one).
+   *
+   * @generated from field: repeated uint32 last_ms = 11;
+   */
+  lastMs: number[];
+
+  /**
+   * How many downloads each entry stands for (at least 1).
+   *
+   * @generated from field: repeated uint32 count = 12;
+   */
+  count: number[];
+};
+
+/**
+ * Describes the message palisade.v1.DownloadColumns.
+ * Use `create(DownloadColumnsSchema)` to create a new message.
+ */
+export const DownloadColumnsSchema: GenMessage<DownloadColumns> = /*@__PURE__*/
+  messageDesc(file_palisade_v1_download_events, 2);
 
