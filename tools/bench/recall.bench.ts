@@ -5,7 +5,8 @@
 // (2) the read path with download recording on vs off, in pairs of short trials: req/s and CPU per
 // request of full packuments, of tarballs (one client fetching every version in turn, so repeats are
 // counted on one entry per batch) and of tarballs where each download comes from a new client (no
-// repeats).
+// repeats); before it, what recording costs measured alone: the gateway's recorder, and recall's
+// indexing of new entries on a real PostgreSQL.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -317,6 +318,10 @@ async function recorderCost(): Promise<{ repeatUs: number; newEntryUs: number }>
   return { repeatUs: await perDownload(200_000, () => npm), newEntryUs: await perDownload(100_000, newClient) };
 }
 
+const INDEX_BATCH = 300;
+const INDEX_BATCHES = 200;
+const INDEX_PREFILL = 60_000;
+
 /**
  * CPU microseconds per new entry that the recall service spends indexing downloads (decode, add up,
  * upsert into its `download` table), in this process and in its PostgreSQL backend, on a real
@@ -366,10 +371,6 @@ async function indexingCost(): Promise<{ nodeUs: number; postgresUs: number }> {
     await dataSource.destroy();
   }
 }
-
-const INDEX_BATCH = 300;
-const INDEX_BATCHES = 200;
-const INDEX_PREFILL = 60_000;
 
 async function main(): Promise<void> {
   const modes = (process.env.BENCH_MODES ?? 'embedded').split(',') as StackMode[];
