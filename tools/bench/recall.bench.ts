@@ -324,9 +324,9 @@ const INDEX_PREFILL = 60_000;
 
 /**
  * CPU microseconds per new entry that the recall service spends indexing downloads (decode, add up,
- * upsert into its `download` table), in this process and in its PostgreSQL backend, on a real
- * database that already holds INDEX_PREFILL rows (the read-path phases fill theirs to about that).
- * Autovacuum of the table is not in it.
+ * upsert into its `download` table), in this process and in its PostgreSQL backends, on a real
+ * database that already holds INDEX_PREFILL rows. Autovacuum of the table and the outbox, bus and
+ * inbox work around each batch are not in it.
  */
 async function indexingCost(): Promise<{ nodeUs: number; postgresUs: number }> {
   const dataSource = await openServiceStore({ url: await createTestDatabase('bench_recall_index'), schema: 'palisade_recall', migrations: [...(recallService.migrations ?? [])], poolSize: 2 });

@@ -71,9 +71,9 @@ const entryOf = ({ download: d, firstAt, lastAt, count }: Tally, { principal, to
 const downloadsIn = (tallies: readonly Tally[]): number => tallies.reduce((sum, t) => sum + t.count, 0);
 
 /** The downloader of a request without (valid) credentials. */
-export const ANONYMOUS = { principal: 'anonymous', tokenId: '' } as const;
+const ANONYMOUS = { principal: 'anonymous', tokenId: '' } as const;
 
-export function downloaderOf(principal: Principal | null): Downloader {
+function downloaderOf(principal: Principal | null): Downloader {
   return principal ? { principal: principal.user, tokenId: principal.tokenId } : { ...ANONYMOUS };
 }
 

@@ -1,13 +1,17 @@
 import type { DownloadEntry } from '@palisade/contracts';
 
-/** Downloads of one version in one view by one identity (principal, token, user agent): a row of the download index. */
-export interface DownloadTally {
+/** Who fetched which version in which view: the key of a row of the download index. */
+export interface DownloadIdentity {
   name: string;
   version: string;
   view: string;
   principal: string;
   tokenId: string;
   userAgent: string;
+}
+
+/** Downloads of one version in one view by one identity (principal, token, user agent), as a batch adds them up. */
+export interface DownloadTally extends DownloadIdentity {
   count: number;
   /** Milliseconds since the Unix epoch. */
   firstSeenAt: number;

@@ -1,20 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { quotedSchemaOf } from '@palisade/persistence';
-import type { DownloadTally } from '../domain/downloads';
+import type { DownloadIdentity, DownloadTally } from '../domain/downloads';
 
 /** Exposures of each kind a case shows at most (a reply must fit a bus message). */
 export const MAX_EXPOSURES = 1_000;
 
-export interface DownloadKey {
-  name: string;
-  version: string;
-  view: string;
-  principal: string;
-  tokenId: string;
-  userAgent: string;
-}
-
-export interface DownloadCount extends DownloadKey {
+export interface DownloadCount extends DownloadIdentity {
   count: number;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -48,7 +39,7 @@ export interface DeploymentExposure extends DeploymentRecord {
 export const ExposureStore = {
   /**
    * Adds counts per identity; `rows` must hold each key once (aggregate a batch first). Times go
-   * as numbers: a batch has hundreds of rows, and formatting two Dates each cost more than the rest.
+   * as epoch milliseconds, so the driver does not format two Dates for each of a batch's hundreds of rows.
    */
   async addDownloads(tx: EntityManager, rows: readonly DownloadTally[]): Promise<void> {
     if (rows.length === 0) return;
